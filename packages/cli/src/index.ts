@@ -1,0 +1,2 @@
+export { resolveServerConfig } from './server-config.js';
+export { readEnvironment } from './env.js';

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig, type ServerConfig } from '@retract/server';
+import type { Environment } from './env.js';
+
+export interface ServeFlags {
+  readonly config?: string | undefined;
+  readonly host?: string | undefined;
+  readonly port?: string | undefined;
+  readonly data?: string | undefined;
+}
+
+/**
+ * Builds the server configuration: defaults < config file < environment < flags. The merge is shallow
+ * per section; validation (unknown keys, ranges) happens once, in loadConfig.
+ */
+export function resolveServerConfig(flags: ServeFlags, env: Environment): ServerConfig {
+  const path = flags.config ?? env.configPath;
+  const file = path ? readConfigFile(path) : {};
+  const overrides: Record<string, unknown> = {};
+  const host = flags.host ?? env.host;
+  const port = flags.port ?? env.port;
+  const data = flags.data ?? env.dataDir;
+  if (host !== undefined) overrides['host'] = host;
+  if (port !== undefined) overrides['port'] = toInt(port, 'port');
+  if (data !== undefined) overrides['dataDir'] = data;
+  const merged: Record<string, unknown> = { ...file, ...overrides };
+  if (env.logLevel !== undefined) merged['log'] = { ...section(file, 'log'), level: env.logLevel };
+  if (env.recallWindowSeconds !== undefined) {
+    const raw = env.recallWindowSeconds;
+    merged['recall'] = {
+      ...section(file, 'recall'),
+      windowSeconds:
+        raw === 'null' || raw === 'unlimited' ? null : toInt(raw, 'RETRACT_RECALL_WINDOW_SECONDS'),
+    };
+  }
+  return loadConfig(merged);
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`config file ${path} must hold a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function section(file: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = file[key];
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+function toInt(raw: string, name: string): number {
+  if (!/^-?[0-9]+$/.test(raw)) throw new Error(`${name} must be an integer, got '${raw}'`);
+  return Number(raw);
+}

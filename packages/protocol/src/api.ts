@@ -1,0 +1,144 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { limits } from './limits.js';
+import { Event } from './events.js';
+import {
+  ClientMsgId,
+  Conversation,
+  ConversationKind,
+  Device,
+  Id,
+  Message,
+  Password,
+  Role,
+  Text,
+  Tombstone,
+  User,
+  Username,
+} from './models.js';
+
+/** HTTP request and response bodies of `/v1`. Every object rejects unknown fields. */
+const strict = { additionalProperties: false } as const;
+
+export const RegisterRequest = Type.Object({ username: Username, password: Password }, strict);
+export type RegisterRequest = Static<typeof RegisterRequest>;
+
+export const LoginRequest = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: limits.maxUsernameLength }),
+    password: Type.String({ minLength: 1, maxLength: limits.maxPasswordLength }),
+    deviceName: Type.Optional(Type.String({ minLength: 1, maxLength: limits.maxDeviceNameLength })),
+  },
+  strict,
+);
+export type LoginRequest = Static<typeof LoginRequest>;
+
+export const LoginResponse = Type.Object({ token: Type.String(), user: User, device: Device });
+export type LoginResponse = Static<typeof LoginResponse>;
+
+export const CreateConversationRequest = Type.Object(
+  {
+    kind: ConversationKind,
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: limits.maxTitleLength })),
+    /** Usernames or user ids of the other members (the caller is always a member, as owner). */
+    members: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
+      maxItems: limits.maxMembersPerRequest,
+      uniqueItems: true,
+    }),
+  },
+  strict,
+);
+export type CreateConversationRequest = Static<typeof CreateConversationRequest>;
+
+export const AddMembersRequest = Type.Object(
+  {
+    members: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
+      minItems: 1,
+      maxItems: limits.maxMembersPerRequest,
+      uniqueItems: true,
+    }),
+    role: Type.Optional(Role),
+  },
+  strict,
+);
+export type AddMembersRequest = Static<typeof AddMembersRequest>;
+
+export const ConversationList = Type.Object({ conversations: Type.Array(Conversation) });
+export type ConversationList = Static<typeof ConversationList>;
+
+export const SendMessageRequest = Type.Object(
+  { clientMsgId: ClientMsgId, type: Type.Optional(Type.Literal('text')), body: Text },
+  strict,
+);
+export type SendMessageRequest = Static<typeof SendMessageRequest>;
+
+export const SendMessageResponse = Type.Object({
+  message: Message,
+  /** False when this was a retry and the original message is returned. */
+  created: Type.Boolean(),
+});
+export type SendMessageResponse = Static<typeof SendMessageResponse>;
+
+export const PageQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxPageSize })) },
+  strict,
+);
+
+export const HistoryQuery = Type.Object(
+  {
+    before: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxPageSize })),
+  },
+  strict,
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
+
+/** Newest first. Pass `nextBefore` as `before` to get the older page; null when there is none. */
+export const HistoryPage = Type.Object({
+  messages: Type.Array(Message),
+  nextBefore: Type.Union([Type.String(), Type.Null()]),
+});
+export type HistoryPage = Static<typeof HistoryPage>;
+
+export const RecallRequest = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  strict,
+);
+export type RecallRequest = Static<typeof RecallRequest>;
+
+export const RecallResponse = Type.Object({
+  messageId: Id,
+  conversationId: Id,
+  tombstone: Tombstone,
+  /** False when the message had already been recalled; the existing tombstone is returned. */
+  transitioned: Type.Boolean(),
+});
+export type RecallResponse = Static<typeof RecallResponse>;
+
+/** For commands whose body is optional and has no fields. */
+export const EmptyBody = Type.Object({}, strict);
+
+export const HideResponse = Type.Object({ messageId: Id, hidden: Type.Literal(true) });
+export type HideResponse = Static<typeof HideResponse>;
+
+export const SyncQuery = Type.Object(
+  {
+    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxPageSize })),
+  },
+  strict,
+);
+export type SyncQuery = Static<typeof SyncQuery>;
+
+/** Events after `after`, oldest first. Pass `cursor` back as `after`; `hasMore` says whether to go on. */
+export const SyncPage = Type.Object({
+  events: Type.Array(Event),
+  cursor: Type.Integer({ minimum: 0 }),
+  hasMore: Type.Boolean(),
+});
+export type SyncPage = Static<typeof SyncPage>;
+
+export const MeResponse = Type.Object({ user: User, device: Device, cursor: Type.Integer() });
+export type MeResponse = Static<typeof MeResponse>;
+
+export const IdParams = Type.Object({ id: Id }, strict);
+export const MemberParams = Type.Object({ id: Id, userId: Id }, strict);

@@ -1,0 +1,153 @@
+/**
+ * The one registry of error codes. Every error the server sends — HTTP body, WebSocket reply or close —
+ * carries one of these codes. Clients branch on `code`, never on `message`.
+ *
+ * The map is exhaustive by type: adding a code without its status, message and documentation fails to
+ * compile, and docs/errors.md is checked against it by a test.
+ */
+export const errorRegistry = {
+  invalid_request: {
+    status: 400,
+    message: 'The request does not match its schema.',
+    doc: 'Body, query or path failed validation: wrong type, missing or unknown field, too long, too deep. `details` lists the problems.',
+  },
+  invalid_json: {
+    status: 400,
+    message: 'The request body is not valid JSON.',
+    doc: 'The body could not be parsed, or it tried to set `__proto__` or `constructor.prototype`.',
+  },
+  body_too_large: {
+    status: 413,
+    message: 'The request body is larger than the server accepts.',
+    doc: '`details.limit` gives the limit in bytes.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    message: 'Send the body as application/json.',
+    doc: 'Only `application/json` bodies are accepted.',
+  },
+  unauthenticated: {
+    status: 401,
+    message: 'A valid session token is required.',
+    doc: 'The `Authorization: Bearer …` header is missing, malformed, or names a session that was logged out.',
+    wsClose: 4401,
+  },
+  invalid_credentials: {
+    status: 401,
+    message: 'Wrong username or password.',
+    doc: 'Login failed. The same code is used whether or not the user exists.',
+  },
+  username_taken: {
+    status: 409,
+    message: 'That username is already taken.',
+    doc: 'Registration with a username that exists (usernames compare case-insensitively).',
+  },
+  not_found: {
+    status: 404,
+    message: 'Not found.',
+    doc: 'The conversation or message does not exist, or the caller is not allowed to see it — the two are deliberately indistinguishable.',
+  },
+  route_not_found: {
+    status: 404,
+    message: 'No such endpoint.',
+    doc: 'The method and path match no API route.',
+  },
+  user_not_found: {
+    status: 404,
+    message: 'No such user.',
+    doc: 'A user named in the request (for example as a new member) does not exist.',
+  },
+  not_permitted: {
+    status: 403,
+    message: 'You are not allowed to do that.',
+    doc: 'The caller may see the target but lacks the role for the action (for example recalling someone else’s message, or a member adding members).',
+  },
+  recall_window_expired: {
+    status: 403,
+    message: 'The time to recall this message has passed.',
+    doc: '`details` carries `windowSeconds`, `sentAt` and `now` (server clock, ISO 8601) — the facts behind the decision.',
+  },
+  invalid_conversation: {
+    status: 422,
+    message: 'That conversation cannot be created or changed that way.',
+    doc: 'For example a direct conversation needs exactly one other member, members cannot be added to a direct conversation, and the last owner of a group cannot be removed.',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    message: 'This clientMsgId was already used for a different message.',
+    doc: 'A retry must repeat the original send exactly (same conversation, same content).',
+  },
+  invalid_frame: {
+    status: 400,
+    message: 'The WebSocket frame does not match its schema.',
+    doc: 'WebSocket only: the frame is not JSON or not a known frame. The connection stays open.',
+  },
+  auth_timeout: {
+    status: 401,
+    message: 'No auth frame arrived in time.',
+    doc: 'WebSocket only: without an `Authorization` header the first frame must be `auth`, within the timeout.',
+    wsClose: 4408,
+  },
+  session_revoked: {
+    status: 401,
+    message: 'This session was logged out.',
+    doc: 'WebSocket close reason when the device’s session ends while connected.',
+    wsClose: 4403,
+  },
+  cursor_ahead: {
+    status: 400,
+    message: 'The cursor is ahead of the server.',
+    doc: 'A sync or resume cursor larger than the last sequence number issued to the user: the local state belongs to another server or database. Drop it and start from 0.',
+    wsClose: 4400,
+  },
+  slow_consumer: {
+    status: 429,
+    message: 'The connection fell too far behind and was closed.',
+    doc: 'WebSocket close reason when a client stops reading and its unsent backlog passes the server’s limit. Reconnect and resume from the cursor.',
+    wsClose: 4429,
+  },
+  unavailable: {
+    status: 503,
+    message: 'The server cannot serve this right now; try again.',
+    doc: 'Storage is unreachable or the server is shutting down. Nothing was written.',
+    wsClose: 1013,
+  },
+  internal: {
+    status: 500,
+    message: 'Something went wrong on the server.',
+    doc: 'An unexpected failure. It is logged with the request id; no detail is sent to the client.',
+    wsClose: 1011,
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+  readonly doc: string;
+  readonly wsClose?: number;
+}
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+export const errorCodes = Object.keys(errorRegistry) as ErrorCode[];
+
+/** The body of every error response: `{ "error": { code, message, details } }`. */
+export interface ErrorBody {
+  readonly error: ErrorPayload;
+}
+
+export interface ErrorPayload {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorRegistry, value);
+}
+
+export function errorPayload(code: ErrorCode, details?: Record<string, unknown>): ErrorPayload {
+  return details === undefined
+    ? { code, message: errorRegistry[code].message }
+    : { code, message: errorRegistry[code].message, details };
+}

@@ -1,0 +1,62 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Conversation, Id, Member, Message, Timestamp, Tombstone } from './models.js';
+
+/**
+ * Everything that changes what a device shows is an event. Each user has one gap-free, increasing
+ * sequence (`seq`): event n+1 follows event n, so a device that holds `seq` knows exactly what it missed.
+ *
+ * Events are rendered from current state when served: the `message.created` entry of a message recalled
+ * since carries the tombstone and no content.
+ */
+const base = { seq: Type.Integer({ minimum: 1 }), at: Timestamp };
+
+export const ConversationCreatedEvent = Type.Object({
+  ...base,
+  type: Type.Literal('conversation.created'),
+  conversation: Conversation,
+});
+export const MemberAddedEvent = Type.Object({
+  ...base,
+  type: Type.Literal('member.added'),
+  conversationId: Id,
+  member: Member,
+});
+export const MemberRemovedEvent = Type.Object({
+  ...base,
+  type: Type.Literal('member.removed'),
+  conversationId: Id,
+  userId: Id,
+});
+export const MessageCreatedEvent = Type.Object({
+  ...base,
+  type: Type.Literal('message.created'),
+  message: Message,
+});
+export const MessageRecalledEvent = Type.Object({
+  ...base,
+  type: Type.Literal('message.recalled'),
+  conversationId: Id,
+  messageId: Id,
+  senderId: Id,
+  tombstone: Tombstone,
+});
+export const MessageHiddenEvent = Type.Object({
+  ...base,
+  type: Type.Literal('message.hidden'),
+  conversationId: Id,
+  messageId: Id,
+});
+
+export const Event = Type.Union([
+  ConversationCreatedEvent,
+  MemberAddedEvent,
+  MemberRemovedEvent,
+  MessageCreatedEvent,
+  MessageRecalledEvent,
+  MessageHiddenEvent,
+]);
+export type Event = Static<typeof Event>;
+export type EventType = Event['type'];
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+/** An event before it is numbered for a particular user. */
+export type EventBody = Event extends infer E ? (E extends Event ? Omit<E, 'seq'> : never) : never;

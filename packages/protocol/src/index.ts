@@ -1,0 +1,30 @@
+export * as api from './api.js';
+export { errorRegistry, errorCodes, errorPayload, isErrorCode } from './errors.js';
+export type { ErrorBody, ErrorCode, ErrorPayload, ErrorSpec } from './errors.js';
+export { Event as EventSchema } from './events.js';
+export type { Event, EventBody, EventOf, EventType } from './events.js';
+export { ClientFrame as ClientFrameSchema, protocolVersion } from './frames.js';
+export type {
+  ClientFrame,
+  ErrorFrame,
+  EventFrame,
+  PongFrame,
+  ReadyFrame,
+  ReplyFrame,
+  ServerFrame,
+  SyncedFrame,
+} from './frames.js';
+export { limits } from './limits.js';
+export * as models from './models.js';
+export type {
+  Conversation,
+  ConversationKind,
+  Device,
+  Member,
+  Message,
+  MessageType,
+  RecallRole,
+  Role,
+  Tombstone,
+  User,
+} from './models.js';

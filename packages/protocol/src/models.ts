@@ -1,0 +1,89 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { limits } from './limits.js';
+
+/** Opaque identifiers: a short prefix and base64url randomness, e.g. `m_9f2kQ…`. */
+export const Id = Type.String({ minLength: 3, maxLength: 40, pattern: '^[a-z]_[A-Za-z0-9_-]+$' });
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, server clock' });
+
+export const ConversationKind = Type.Union([Type.Literal('direct'), Type.Literal('group')]);
+export type ConversationKind = Static<typeof ConversationKind>;
+
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+export type Role = Static<typeof Role>;
+
+/** Who took a message back, in which capacity. */
+export const RecallRole = Type.Union([
+  Type.Literal('sender'),
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('server_admin'),
+]);
+export type RecallRole = Static<typeof RecallRole>;
+
+export const User = Type.Object({ id: Id, username: Type.String() });
+export type User = Static<typeof User>;
+
+export const Member = Type.Object({
+  userId: Id,
+  username: Type.String(),
+  role: Role,
+  joinedAt: Timestamp,
+});
+export type Member = Static<typeof Member>;
+
+export const Conversation = Type.Object({
+  id: Id,
+  kind: ConversationKind,
+  title: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  members: Type.Array(Member),
+});
+export type Conversation = Static<typeof Conversation>;
+
+/** What remains of a recalled message: who, when, in which role — never its content. */
+export const Tombstone = Type.Object({
+  recalledAt: Timestamp,
+  recalledBy: Id,
+  role: RecallRole,
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type Tombstone = Static<typeof Tombstone>;
+
+export const MessageType = Type.Literal('text');
+export type MessageType = Static<typeof MessageType>;
+
+/**
+ * A message as one user sees it now. `body` is null once the message is recalled (then `recalled` holds
+ * the tombstone) or when this user hid it (`hidden: true`, sync only: history leaves hidden ones out).
+ */
+export const Message = Type.Object({
+  id: Id,
+  conversationId: Id,
+  senderId: Id,
+  clientMsgId: Type.String(),
+  type: MessageType,
+  body: Type.Union([Type.String(), Type.Null()]),
+  sentAt: Timestamp,
+  recalled: Type.Union([Tombstone, Type.Null()]),
+  hidden: Type.Optional(Type.Literal(true)),
+});
+export type Message = Static<typeof Message>;
+
+export const Device = Type.Object({
+  id: Id,
+  name: Type.String(),
+  createdAt: Timestamp,
+});
+export type Device = Static<typeof Device>;
+
+export const Username = Type.String({
+  minLength: 2,
+  maxLength: limits.maxUsernameLength,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+});
+export const Password = Type.String({
+  minLength: limits.minPasswordLength,
+  maxLength: limits.maxPasswordLength,
+});
+export const ClientMsgId = Type.String({ minLength: 1, maxLength: limits.maxClientMsgIdLength });
+export const Text = Type.String({ minLength: 1, maxLength: limits.maxTextLength });

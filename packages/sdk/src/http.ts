@@ -1,0 +1,181 @@
+import type { api, Conversation, User } from '@retract/protocol';
+import { apiErrorFromResponse, NetworkError, ProtocolError, type HeaderReader } from './errors.js';
+
+/** The part of a fetch Response the SDK reads, so any fetch implementation fits. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: HeaderReader;
+  text(): Promise<string>;
+}
+
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+// Response bodies the protocol package does not name yet.
+export interface RegisterResponse {
+  readonly user: User;
+}
+export interface ConversationResponse {
+  readonly conversation: Conversation;
+}
+
+export interface HistoryOptions {
+  /** `nextBefore` of the previous page. */
+  readonly before?: string;
+  readonly limit?: number;
+}
+
+export interface SyncOptions {
+  readonly after?: number;
+  readonly limit?: number;
+}
+
+export interface HttpApiOptions {
+  /** `https://chat.example.com` — the `/v1/…` paths are appended. */
+  readonly baseUrl: string;
+  readonly token?: string | null;
+  /** Defaults to the global fetch, looked up at call time. */
+  readonly fetch?: FetchLike;
+  /** Abort a request that has not answered after this long (NetworkError `timeout`). Default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+type Query = Readonly<Record<string, string | number | undefined>>;
+
+/** One method per `/v1` endpoint. Non-2xx answers throw ApiError; failed requests throw NetworkError. */
+export class HttpApi {
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer …` when set. */
+  token: string | null;
+  readonly #fetch: FetchLike;
+  readonly #timeoutMs: number;
+
+  constructor(options: HttpApiOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token ?? null;
+    // Called through a wrapper: browsers throw "Illegal invocation" when fetch loses its `this`.
+    this.#fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  register(body: api.RegisterRequest): Promise<RegisterResponse> {
+    return this.#request('POST', '/v1/users', { body });
+  }
+
+  login(body: api.LoginRequest): Promise<api.LoginResponse> {
+    return this.#request('POST', '/v1/sessions', { body });
+  }
+
+  logout(): Promise<void> {
+    return this.#request('DELETE', '/v1/sessions/current');
+  }
+
+  me(): Promise<api.MeResponse> {
+    return this.#request('GET', '/v1/me');
+  }
+
+  createConversation(body: api.CreateConversationRequest): Promise<ConversationResponse> {
+    return this.#request('POST', '/v1/conversations', { body });
+  }
+
+  listConversations(): Promise<api.ConversationList> {
+    return this.#request('GET', '/v1/conversations');
+  }
+
+  addMembers(conversationId: string, body: api.AddMembersRequest): Promise<ConversationResponse> {
+    return this.#request('POST', `/v1/conversations/${seg(conversationId)}/members`, { body });
+  }
+
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.#request('DELETE', `/v1/conversations/${seg(conversationId)}/members/${seg(userId)}`);
+  }
+
+  /** 201 for a new message, 200 with `created: false` for a retry with the same clientMsgId. */
+  sendMessage(conversationId: string, body: api.SendMessageRequest): Promise<api.SendMessageResponse> {
+    return this.#request('POST', `/v1/conversations/${seg(conversationId)}/messages`, { body });
+  }
+
+  /** Newest first. */
+  history(conversationId: string, options: HistoryOptions = {}): Promise<api.HistoryPage> {
+    return this.#request('GET', `/v1/conversations/${seg(conversationId)}/messages`, {
+      query: { before: options.before, limit: options.limit },
+    });
+  }
+
+  recall(messageId: string, body?: api.RecallRequest): Promise<api.RecallResponse> {
+    return this.#request('POST', `/v1/messages/${seg(messageId)}/recall`, body === undefined ? {} : { body });
+  }
+
+  hide(messageId: string): Promise<api.HideResponse> {
+    return this.#request('POST', `/v1/messages/${seg(messageId)}/hide`);
+  }
+
+  /** Events after `after`, oldest first. */
+  sync(options: SyncOptions = {}): Promise<api.SyncPage> {
+    return this.#request('GET', '/v1/sync', { query: { after: options.after, limit: options.limit } });
+  }
+
+  async #request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token !== null) headers['authorization'] = `Bearer ${this.token}`;
+    const init: FetchInit = { method, headers, signal: AbortSignal.timeout(this.#timeoutMs) };
+    // The server rejects a content-type without a body, so both go together.
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    const url = this.baseUrl + path + queryString(options.query);
+
+    let response: FetchResponse;
+    let text: string;
+    try {
+      response = await this.#fetch(url, init);
+      text = await response.text();
+    } catch (error) {
+      throw toNetworkError(error, `${method} ${path}`);
+    }
+    if (!response.ok) throw apiErrorFromResponse(response.status, response.headers, text);
+    if (response.status === 204 || text === '') return undefined as T;
+    try {
+      // Trusted, not validated: the server validates what it sends, and a schema validator would
+      // make the browser bundle several times larger.
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new ProtocolError(`${method} ${path}: response is not JSON`, { cause: error });
+    }
+  }
+}
+
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function queryString(query: Query | undefined): string {
+  if (query === undefined) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function toNetworkError(error: unknown, what: string): NetworkError {
+  const timedOut = error instanceof Error && error.name === 'TimeoutError';
+  return new NetworkError(timedOut ? 'timeout' : 'fetch_failed', `${what} failed: ${describe(error)}`, {
+    cause: error,
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

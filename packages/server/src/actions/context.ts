@@ -1,0 +1,46 @@
+import type { Bus } from '../bus/bus.js';
+import type { ServerConfig } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { EventPair } from '../core/events.js';
+import type { Metrics } from '../metrics.js';
+import type { Delivery } from '../storage/records.js';
+import type { Storage } from '../storage/storage.js';
+
+/** What every action may use. Built once by the server and passed down; actions hold no state. */
+export interface ActionContext {
+  readonly storage: Storage;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly config: ServerConfig;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Who is acting: a user, through one of their devices (sessions). */
+export interface Actor {
+  readonly userId: string;
+  readonly deviceId: string;
+}
+
+/**
+ * Hands committed events to the bus. Called only after the transaction resolved; a bus failure is
+ * logged, not thrown — the write is durable and devices will catch up from storage by cursor.
+ */
+export async function publishCommitted(
+  ctx: ActionContext,
+  pair: EventPair,
+  deliveries: readonly Delivery[],
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  try {
+    await ctx.bus.publish({ kind: 'events', event: pair.live, deliveries });
+  } catch (error) {
+    ctx.log.warn({ err: error, type: pair.live.type }, 'bus publish failed; devices will catch up by cursor');
+  }
+}

@@ -1,0 +1,86 @@
+import type { Message } from '@retract/protocol';
+import { messageCreated } from '../core/events.js';
+import { messageView } from '../core/views.js';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { MessageRecord } from '../storage/records.js';
+import type { StorageReader } from '../storage/storage.js';
+import { requireMember } from './conversations.js';
+import { publishCommitted, type ActionContext, type Actor } from './context.js';
+
+/**
+ * Sends a text message. The client message id makes it idempotent: a retry returns the original message
+ * (`created: false`) and writes nothing; reusing the id for different content is an error.
+ */
+export async function sendMessage(
+  ctx: ActionContext,
+  actor: Actor,
+  input: { conversationId: string; clientMsgId: string; body: string },
+): Promise<{ message: Message; created: boolean }> {
+  const { storage } = ctx;
+  const outcome = await storage.transaction(async (tx) => {
+    const existing = await tx.findMessageByClientId(actor.userId, input.clientMsgId);
+    if (existing) return { kind: 'retry' as const, existing };
+    await requireMember(tx, input.conversationId, actor.userId);
+    const record = await tx.insertMessage({
+      id: newId('m'),
+      conversationId: input.conversationId,
+      senderId: actor.userId,
+      clientMsgId: input.clientMsgId,
+      type: 'text',
+      body: input.body,
+      sentAt: ctx.clock.now(),
+    });
+    const pair = messageCreated(record);
+    const recipients = (await tx.listMembers(input.conversationId)).map((m) => m.userId);
+    return {
+      kind: 'created' as const,
+      record,
+      pair,
+      deliveries: await tx.appendEvent(pair.stored, recipients),
+    };
+  });
+  if (outcome.kind === 'retry') return { message: retried(outcome.existing, input), created: false };
+  await publishCommitted(ctx, outcome.pair, outcome.deliveries);
+  ctx.metrics.messagesSent.inc();
+  return { message: messageView(outcome.record), created: true };
+}
+
+function retried(existing: MessageRecord, input: { conversationId: string; body: string }): Message {
+  // A recalled original has no body left to compare: the retry still names the same message.
+  const sameContent = existing.tombstone !== null || existing.body === input.body;
+  if (existing.conversationId !== input.conversationId || !sameContent) {
+    throw new AppError('idempotency_key_reused', { messageId: existing.id });
+  }
+  return messageView(existing);
+}
+
+/** A message the actor may see: in a conversation they belong to, stored since they joined. */
+export async function requireVisibleMessage(tx: StorageReader, messageId: string, userId: string) {
+  const message = await tx.findMessage(messageId);
+  if (!message) throw new AppError('not_found');
+  const membership = await tx.findMembership(message.conversationId, userId);
+  if (!membership || message.pos <= membership.fromPos) throw new AppError('not_found');
+  return { message, membership };
+}
+
+/** One page of history, newest first; hidden messages are left out, recalled ones are tombstones. */
+export async function history(
+  ctx: ActionContext,
+  actor: Actor,
+  conversationId: string,
+  page: { before?: string | undefined; limit: number },
+): Promise<{ messages: Message[]; nextBefore: string | null }> {
+  return ctx.storage.read(async (tx) => {
+    await requireMember(tx, conversationId, actor.userId);
+    const before = page.before === undefined ? null : Number(page.before);
+    const rows = await tx.listMessages(conversationId, actor.userId, before, page.limit + 1);
+    const more = rows.length > page.limit;
+    const messages = rows.slice(0, page.limit);
+    const last = messages.at(-1);
+    return {
+      messages: messages.map((m) => messageView(m)),
+      nextBefore: more && last ? String(last.pos) : null,
+    };
+  });
+}

@@ -1,0 +1,83 @@
+import type { Conversation, EventBody, Member } from '@retract/protocol';
+import type { MessageRecord, NewEvent, TombstoneRecord } from '../storage/records.js';
+import { messageView, tombstoneView } from './views.js';
+
+/**
+ * Each change as a pair: what the event log stores (never message content) and what live recipients
+ * are sent now. Keeping both in one place keeps live delivery and sync rendering in step.
+ */
+export interface EventPair {
+  readonly stored: NewEvent;
+  readonly live: EventBody;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function messageCreated(m: MessageRecord): EventPair {
+  return {
+    stored: {
+      type: 'message.created',
+      conversationId: m.conversationId,
+      messageId: m.id,
+      at: m.sentAt,
+      data: {},
+    },
+    live: { type: 'message.created', at: iso(m.sentAt), message: messageView(m) },
+  };
+}
+
+export function messageRecalled(m: MessageRecord, t: TombstoneRecord): EventPair {
+  const tombstone = tombstoneView(t);
+  return {
+    stored: {
+      type: 'message.recalled',
+      conversationId: m.conversationId,
+      messageId: m.id,
+      at: t.recalledAt,
+      data: { senderId: m.senderId, tombstone },
+    },
+    live: {
+      type: 'message.recalled',
+      at: iso(t.recalledAt),
+      conversationId: m.conversationId,
+      messageId: m.id,
+      senderId: m.senderId,
+      tombstone,
+    },
+  };
+}
+
+export function messageHidden(m: MessageRecord, at: number): EventPair {
+  return {
+    stored: { type: 'message.hidden', conversationId: m.conversationId, messageId: m.id, at, data: {} },
+    live: { type: 'message.hidden', at: iso(at), conversationId: m.conversationId, messageId: m.id },
+  };
+}
+
+/** A snapshot of the conversation as the recipient first sees it: later member changes come as events. */
+export function conversationCreated(conversation: Conversation, at: number): EventPair {
+  return {
+    stored: {
+      type: 'conversation.created',
+      conversationId: conversation.id,
+      messageId: null,
+      at,
+      data: { conversation },
+    },
+    live: { type: 'conversation.created', at: iso(at), conversation },
+  };
+}
+
+export function memberAdded(conversationId: string, member: Member, at: number): EventPair {
+  return {
+    stored: { type: 'member.added', conversationId, messageId: null, at, data: { member } },
+    live: { type: 'member.added', at: iso(at), conversationId, member },
+  };
+}
+
+export function memberRemoved(conversationId: string, userId: string, at: number): EventPair {
+  return {
+    stored: { type: 'member.removed', conversationId, messageId: null, at, data: { userId } },
+    live: { type: 'member.removed', at: iso(at), conversationId, userId },
+  };
+}

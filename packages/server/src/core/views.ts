@@ -1,0 +1,96 @@
+import type { Conversation, EventBody, Member, Message, Tombstone } from '@retract/protocol';
+import type {
+  ConversationRecord,
+  MemberRecord,
+  MessageRecord,
+  StoredEvent,
+  TombstoneRecord,
+} from '../storage/records.js';
+
+/** Records → protocol views. Pure; the only place where stored shapes become what clients see. */
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function tombstoneView(t: TombstoneRecord): Tombstone {
+  return { recalledAt: iso(t.recalledAt), recalledBy: t.recalledBy, role: t.role, reason: t.reason };
+}
+
+/** A recalled message has no body, whatever the record says; a hidden one shows none to its hider. */
+export function messageView(m: MessageRecord, hidden = false): Message {
+  const view: Message = {
+    id: m.id,
+    conversationId: m.conversationId,
+    senderId: m.senderId,
+    clientMsgId: m.clientMsgId,
+    type: m.type,
+    body: m.tombstone !== null || hidden ? null : m.body,
+    sentAt: iso(m.sentAt),
+    recalled: m.tombstone === null ? null : tombstoneView(m.tombstone),
+  };
+  return hidden ? { ...view, hidden: true } : view;
+}
+
+export function memberView(m: MemberRecord): Member {
+  return { userId: m.userId, username: m.username, role: m.role, joinedAt: iso(m.joinedAt) };
+}
+
+export function conversationView(c: ConversationRecord, members: readonly MemberRecord[]): Conversation {
+  return {
+    id: c.id,
+    kind: c.kind,
+    title: c.title,
+    createdAt: iso(c.createdAt),
+    members: members.map(memberView),
+  };
+}
+
+/**
+ * A stored event as the reading user sees it now. Message events take the message's current state, which
+ * is how sync serves a recalled message's `message.created` without its content.
+ */
+export function renderStoredEvent(e: StoredEvent): EventBody & { seq: number } {
+  const at = iso(e.at);
+  const d = e.data;
+  switch (e.type) {
+    case 'message.created': {
+      if (e.message === null) throw new Error(`event ${e.seq}: message ${e.messageId} is missing`);
+      return { seq: e.seq, at, type: e.type, message: messageView(e.message, e.hidden) };
+    }
+    case 'message.recalled':
+      return {
+        seq: e.seq,
+        at,
+        type: e.type,
+        conversationId: e.conversationId ?? '',
+        messageId: e.messageId ?? '',
+        senderId: d['senderId'] as string,
+        tombstone: d['tombstone'] as Tombstone,
+      };
+    case 'message.hidden':
+      return {
+        seq: e.seq,
+        at,
+        type: e.type,
+        conversationId: e.conversationId ?? '',
+        messageId: e.messageId ?? '',
+      };
+    case 'conversation.created':
+      return { seq: e.seq, at, type: e.type, conversation: d['conversation'] as Conversation };
+    case 'member.added':
+      return {
+        seq: e.seq,
+        at,
+        type: e.type,
+        conversationId: e.conversationId ?? '',
+        member: d['member'] as Member,
+      };
+    case 'member.removed':
+      return {
+        seq: e.seq,
+        at,
+        type: e.type,
+        conversationId: e.conversationId ?? '',
+        userId: d['userId'] as string,
+      };
+  }
+}

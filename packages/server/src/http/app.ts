@@ -1,0 +1,84 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { limits, protocolVersion } from '@retract/protocol';
+import type { ActionContext } from '../actions/context.js';
+import { installErrorHandling } from './error-handler.js';
+import { requireSession } from './authenticate.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { messageRoutes } from './routes/messages.js';
+import { syncRoutes } from './routes/sync.js';
+import { opsRoutes } from './routes/ops.js';
+import { randomUUID } from 'node:crypto';
+
+export type Server = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    retract: { ctx: ActionContext; auth: ReturnType<typeof requireSession> };
+  }
+}
+
+/** The HTTP API: thin routes, validated by schema, mapped to actions. */
+export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger): Promise<Server> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: limits.maxBodyBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    ajv: {
+      // Unknown fields are errors, not silently dropped; query strings still coerce to numbers.
+      customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Response schemas document the API; bodies are written with JSON.stringify so a schema can never drop
+  // a field a client needs.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.decorateRequest('session', null);
+  app.decorate('retract', { ctx, auth: requireSession(ctx) });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Retract API',
+        version: `1.${protocolVersion}.0`,
+        description:
+          'Instant messaging with first-class recall. Errors are `{ "error": { "code", "message", "details" } }`; see docs/errors.md. Live events: WebSocket at /v1/ws (docs/protocol.md).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  installErrorHandling(app);
+  sessionRoutes(app);
+  conversationRoutes(app);
+  messageRoutes(app);
+  syncRoutes(app);
+  opsRoutes(app);
+  return app;
+}

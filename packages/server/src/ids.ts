@@ -1,0 +1,8 @@
+import { randomBytes } from 'node:crypto';
+
+/** Opaque ids with a one-letter kind prefix; 96 random bits make collisions negligible. */
+export type IdKind = 'u' | 'd' | 'c' | 'm';
+
+export function newId(kind: IdKind): string {
+  return `${kind}_${randomBytes(12).toString('base64url')}`;
+}

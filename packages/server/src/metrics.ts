@@ -1,0 +1,50 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics, one registry per server instance (tests run several in one process). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'retract_' });
+  return {
+    registry,
+    messagesSent: new Counter({
+      name: 'retract_messages_sent_total',
+      help: 'Messages accepted',
+      registers: [registry],
+    }),
+    recalls: new Counter({
+      name: 'retract_recall_attempts_total',
+      help: 'Recall attempts by outcome (recalled, already_recalled, or the denial code)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    hides: new Counter({
+      name: 'retract_hides_total',
+      help: 'Messages hidden for their user',
+      registers: [registry],
+    }),
+    eventsDelivered: new Counter({
+      name: 'retract_events_delivered_total',
+      help: 'Event frames written to sockets (live and replay)',
+      registers: [registry],
+    }),
+    connections: new Gauge({
+      name: 'retract_ws_connections',
+      help: 'Open WebSocket connections',
+      registers: [registry],
+    }),
+    slowConsumers: new Counter({
+      name: 'retract_ws_slow_consumer_disconnects_total',
+      help: 'Sockets closed because their send backlog passed the limit',
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'retract_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger as PinoLogger } from 'pino';
+import type { ActionContext } from './actions/context.js';
+import type { Bus } from './bus/bus.js';
+import { createMemoryBus } from './bus/memory/memory-bus.js';
+import type { ServerConfig } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { buildHttpApp, type Server } from './http/app.js';
+import { createMetrics } from './metrics.js';
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import type { Storage } from './storage/storage.js';
+import { attachGateway, type Gateway } from './ws/gateway.js';
+
+/** Parts a caller may supply instead of the defaults built from the config (tests, other backends). */
+export interface ServerParts {
+  readonly storage?: Storage;
+  readonly bus?: Bus;
+  readonly clock?: Clock;
+  readonly logger?: PinoLogger;
+}
+
+export interface RetractServer {
+  readonly http: Server;
+  readonly gateway: Gateway;
+  readonly context: ActionContext;
+  /** Starts listening; resolves with the base URL (e.g. `http://127.0.0.1:8080`). */
+  listen(): Promise<string>;
+  /** Stops accepting, closes sockets with 1001, drains requests, closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Composes storage, bus, HTTP API and WebSocket gateway from a validated config. */
+export async function createServer(config: ServerConfig, parts: ServerParts = {}): Promise<RetractServer> {
+  const logger = parts.logger ?? pino({ level: config.log.level, base: { service: 'retract' } });
+  const storage =
+    parts.storage ??
+    openSqliteStorage({ path: join(config.dataDir, 'retract.db'), synchronous: config.storage.synchronous });
+  const bus = parts.bus ?? createMemoryBus((error) => logger.error({ err: error }, 'bus handler failed'));
+  const context: ActionContext = {
+    storage,
+    bus,
+    clock: parts.clock ?? systemClock,
+    config,
+    metrics: createMetrics(),
+    log: logger,
+  };
+  const http = await buildHttpApp(context, logger);
+  const gateway = attachGateway(http.server, context);
+
+  let closing: Promise<void> | undefined;
+  return {
+    http,
+    gateway,
+    context,
+    async listen(): Promise<string> {
+      await http.listen({ host: config.host, port: config.port });
+      const address = http.server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await gateway.close();
+        await http.close();
+        await bus.close();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

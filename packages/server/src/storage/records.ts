@@ -1,0 +1,97 @@
+import type { ConversationKind, EventType, RecallRole, Role } from '@retract/protocol';
+
+/** Rows as the storage port speaks them: plain data, timestamps in milliseconds since the epoch. */
+
+export interface UserRecord {
+  readonly id: string;
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly createdAt: number;
+}
+
+export interface DeviceRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly tokenHash: string;
+  readonly createdAt: number;
+  readonly cursor: number;
+}
+
+export interface ConversationRecord {
+  readonly id: string;
+  readonly kind: ConversationKind;
+  readonly title: string | null;
+  readonly createdAt: number;
+  /** Set for direct conversations only, so a pair has one. */
+  readonly directKey: string | null;
+}
+
+export interface MemberRecord {
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly joinedAt: number;
+}
+
+export interface Membership {
+  readonly role: Role;
+  /** The last message position before the member joined; they see only messages after it. */
+  readonly fromPos: number;
+}
+
+export interface TombstoneRecord {
+  readonly recalledAt: number;
+  readonly recalledBy: string;
+  readonly role: RecallRole;
+  readonly reason: string | null;
+}
+
+export interface MessageRecord {
+  readonly id: string;
+  /** Storage order within the server; history pages by it. */
+  readonly pos: number;
+  readonly conversationId: string;
+  readonly senderId: string;
+  readonly clientMsgId: string;
+  readonly type: 'text';
+  /** Null once recalled: the content is erased, not hidden. */
+  readonly body: string | null;
+  readonly sentAt: number;
+  readonly tombstone: TombstoneRecord | null;
+}
+
+export type NewMessage = Omit<MessageRecord, 'pos' | 'tombstone'>;
+
+/**
+ * An event as stored: its kind, its subject, and non-content facts in `data`. Message content is never
+ * copied into the event log — it is rendered from the message row when served, so erasing the row erases
+ * every event's view of it.
+ */
+export interface NewEvent {
+  readonly type: EventType;
+  readonly conversationId: string | null;
+  readonly messageId: string | null;
+  readonly at: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** A numbered event in one user's stream, joined with the current state of its message. */
+export interface StoredEvent {
+  readonly seq: number;
+  readonly type: EventType;
+  readonly conversationId: string | null;
+  readonly messageId: string | null;
+  readonly at: number;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Current state of the event's message (null for events without one). */
+  readonly message: MessageRecord | null;
+  /** Whether the reading user hid that message. */
+  readonly hidden: boolean;
+}
+
+export interface Delivery {
+  readonly userId: string;
+  readonly seq: number;
+}

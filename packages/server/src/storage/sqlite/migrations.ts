@@ -1,0 +1,87 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a shipped
+ * migration: append a new one.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_seq      INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  CREATE TABLE devices (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    name       TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    cursor     INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX devices_by_user ON devices(user_id);
+
+  CREATE TABLE conversations (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('direct', 'group')),
+    title      TEXT,
+    created_at INTEGER NOT NULL,
+    direct_key TEXT UNIQUE
+  ) STRICT;
+
+  CREATE TABLE members (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    user_id         TEXT NOT NULL REFERENCES users(id),
+    role            TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+    joined_at       INTEGER NOT NULL,
+    -- Members see the messages stored after they joined, not the ones before.
+    from_pos        INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX members_by_user ON members(user_id, conversation_id);
+
+  CREATE TABLE messages (
+    pos             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    sender_id       TEXT NOT NULL REFERENCES users(id),
+    client_msg_id   TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    body            TEXT,
+    sent_at         INTEGER NOT NULL,
+    recalled_at     INTEGER,
+    recalled_by     TEXT,
+    recall_role     TEXT,
+    recall_reason   TEXT,
+    UNIQUE (sender_id, client_msg_id)
+  ) STRICT;
+  CREATE INDEX messages_by_conversation ON messages(conversation_id, pos);
+
+  CREATE TABLE hidden (
+    user_id    TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    hidden_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, message_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE events (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    type            TEXT NOT NULL,
+    conversation_id TEXT,
+    message_id      TEXT,
+    at              INTEGER NOT NULL,
+    data            TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX events_by_message ON events(message_id) WHERE message_id IS NOT NULL;
+
+  -- One row per (user, event): the user's gap-free sequence.
+  CREATE TABLE inbox (
+    user_id  TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    PRIMARY KEY (user_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX inbox_by_event ON inbox(event_id);
+  `,
+];

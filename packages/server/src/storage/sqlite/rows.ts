@@ -1,0 +1,142 @@
+import type { ConversationKind, EventType, RecallRole, Role } from '@retract/protocol';
+import type { ConversationRecord, DeviceRecord, MessageRecord, StoredEvent, UserRecord } from '../records.js';
+
+/** Column shapes as SQLite returns them, and their mapping to the port's records. */
+
+export interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: number;
+}
+export const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+});
+
+export interface DeviceRow {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  cursor: number;
+}
+export const toDevice = (r: DeviceRow): DeviceRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  name: r.name,
+  tokenHash: r.token_hash,
+  createdAt: r.created_at,
+  cursor: r.cursor,
+});
+
+export interface ConversationRow {
+  id: string;
+  kind: string;
+  title: string | null;
+  created_at: number;
+  direct_key: string | null;
+}
+export const toConversation = (r: ConversationRow): ConversationRecord => ({
+  id: r.id,
+  kind: r.kind as ConversationKind,
+  title: r.title,
+  createdAt: r.created_at,
+  directKey: r.direct_key,
+});
+
+export interface MemberRow {
+  conversation_id: string;
+  user_id: string;
+  username: string;
+  role: string;
+  joined_at: number;
+}
+
+export interface MessageRow {
+  pos: number;
+  id: string;
+  conversation_id: string;
+  sender_id: string;
+  client_msg_id: string;
+  type: string;
+  body: string | null;
+  sent_at: number;
+  recalled_at: number | null;
+  recalled_by: string | null;
+  recall_role: string | null;
+  recall_reason: string | null;
+}
+export const toMessage = (r: MessageRow): MessageRecord => ({
+  id: r.id,
+  pos: r.pos,
+  conversationId: r.conversation_id,
+  senderId: r.sender_id,
+  clientMsgId: r.client_msg_id,
+  type: 'text',
+  body: r.body,
+  sentAt: r.sent_at,
+  tombstone:
+    r.recalled_at === null
+      ? null
+      : {
+          recalledAt: r.recalled_at,
+          recalledBy: r.recalled_by ?? '',
+          role: (r.recall_role ?? 'sender') as RecallRole,
+          reason: r.recall_reason,
+        },
+});
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  at: number;
+  data: string;
+  hidden: number;
+  // The message columns, prefixed to keep them apart from the event's own.
+  m_pos: number | null;
+  m_id: string | null;
+  m_conversation_id: string;
+  m_sender_id: string;
+  m_client_msg_id: string;
+  m_type: string;
+  m_body: string | null;
+  m_sent_at: number;
+  m_recalled_at: number | null;
+  m_recalled_by: string | null;
+  m_recall_role: string | null;
+  m_recall_reason: string | null;
+}
+export const toStoredEvent = (r: EventRow): StoredEvent => ({
+  seq: r.seq,
+  type: r.type as EventType,
+  conversationId: r.conversation_id,
+  messageId: r.message_id,
+  at: r.at,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+  hidden: r.hidden === 1,
+  message:
+    r.m_id === null || r.m_pos === null
+      ? null
+      : toMessage({
+          pos: r.m_pos,
+          id: r.m_id,
+          conversation_id: r.m_conversation_id,
+          sender_id: r.m_sender_id,
+          client_msg_id: r.m_client_msg_id,
+          type: r.m_type,
+          body: r.m_body,
+          sent_at: r.m_sent_at,
+          recalled_at: r.m_recalled_at,
+          recalled_by: r.m_recalled_by,
+          recall_role: r.m_recall_role,
+          recall_reason: r.m_recall_reason,
+        }),
+});
+
+export const asRole = (role: string): Role => role as Role;

@@ -1,0 +1,258 @@
+import type Database from 'better-sqlite3';
+import type { StorageTx } from '../storage.js';
+import type {
+  ConversationRecord,
+  Delivery,
+  DeviceRecord,
+  MemberRecord,
+  Membership,
+  MessageRecord,
+  NewEvent,
+  NewMessage,
+  TombstoneRecord,
+  UserRecord,
+} from '../records.js';
+import {
+  asRole,
+  toConversation,
+  toDevice,
+  toMessage,
+  toStoredEvent,
+  toUser,
+  type ConversationRow,
+  type DeviceRow,
+  type EventRow,
+  type MemberRow,
+  type MessageRow,
+  type UserRow,
+} from './rows.js';
+
+const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_conversation_id,
+  m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
+  m.sent_at AS m_sent_at, m.recalled_at AS m_recalled_at, m.recalled_by AS m_recalled_by,
+  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason`;
+
+/** Every statement prepared once per connection. */
+function prepare(db: Database.Database) {
+  return {
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+    insertUser: db.prepare(
+      'INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    deviceByToken: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE token_hash = ?'),
+    deviceById: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
+    insertDevice: db.prepare(
+      'INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deleteDevice: db.prepare('DELETE FROM devices WHERE id = ?'),
+    advanceCursor: db.prepare('UPDATE devices SET cursor = max(cursor, ?) WHERE id = ?'),
+    conversationById: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    conversationByKey: db.prepare<[string], ConversationRow>(
+      'SELECT * FROM conversations WHERE direct_key = ?',
+    ),
+    insertConversation: db.prepare(
+      'INSERT INTO conversations (id, kind, title, created_at, direct_key) VALUES (?, ?, ?, ?, ?)',
+    ),
+    membership: db.prepare<[string, string], { role: string; from_pos: number }>(
+      'SELECT role, from_pos FROM members WHERE conversation_id = ? AND user_id = ?',
+    ),
+    members: db.prepare<[string], MemberRow>(
+      `SELECT mb.conversation_id, mb.user_id, u.username, mb.role, mb.joined_at
+       FROM members mb JOIN users u ON u.id = mb.user_id WHERE mb.conversation_id = ? ORDER BY mb.joined_at, mb.user_id`,
+    ),
+    conversationsOf: db.prepare<[string], ConversationRow>(
+      `SELECT c.* FROM members mb JOIN conversations c ON c.id = mb.conversation_id
+       WHERE mb.user_id = ? ORDER BY c.created_at DESC, c.id`,
+    ),
+    insertMember: db.prepare(
+      `INSERT INTO members (conversation_id, user_id, role, joined_at, from_pos)
+       VALUES (?, ?, ?, ?, (SELECT coalesce(max(pos), 0) FROM messages)) ON CONFLICT DO NOTHING`,
+    ),
+    deleteMember: db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?'),
+    messageById: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?'),
+    messageByClientId: db.prepare<[string, string], MessageRow>(
+      'SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?',
+    ),
+    listMessages: db.prepare<[string, number, number, string, number], MessageRow>(
+      `SELECT m.* FROM messages m
+       WHERE m.conversation_id = ? AND m.pos < ? AND m.pos > ?
+         AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.message_id = m.id)
+       ORDER BY m.pos DESC LIMIT ?`,
+    ),
+    insertMessage: db.prepare<unknown[], { pos: number }>(
+      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+    ),
+    eraseMessage: db.prepare(
+      `UPDATE messages SET body = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?, recall_reason = ?
+       WHERE id = ?`,
+    ),
+    hide: db.prepare(
+      'INSERT INTO hidden (user_id, message_id, hidden_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM users WHERE id = ?'),
+    readEvents: db.prepare<[string, number, number], EventRow>(
+      `SELECT i.seq, e.type, e.conversation_id, e.message_id, e.at, e.data,
+              (h.message_id IS NOT NULL) AS hidden, ${MESSAGE_COLUMNS}
+       FROM inbox i
+       JOIN events e ON e.id = i.event_id
+       LEFT JOIN messages m ON m.id = e.message_id
+       LEFT JOIN hidden h ON h.user_id = i.user_id AND h.message_id = e.message_id
+       WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?`,
+    ),
+    receivers: db.prepare<[string], { user_id: string }>(
+      `SELECT DISTINCT i.user_id FROM events e JOIN inbox i ON i.event_id = e.id
+       WHERE e.message_id = ? AND e.type = 'message.created'`,
+    ),
+    insertEvent: db.prepare<unknown[], { id: number }>(
+      'INSERT INTO events (type, conversation_id, message_id, at, data) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    ),
+    // Numbering for many recipients in two statements rather than two per recipient: a recall in a group
+    // of a thousand stays one short transaction.
+    bumpSeqs: db.prepare<[string], { id: string; last_seq: number }>(
+      'UPDATE users SET last_seq = last_seq + 1 WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, last_seq',
+    ),
+    fillInbox: db.prepare(
+      `INSERT INTO inbox (user_id, seq, event_id)
+       SELECT id, last_seq, ? FROM users WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepare>;
+export { prepare as prepareStatements };
+
+/**
+ * The port over one better-sqlite3 connection. Calls are synchronous underneath; the async signatures
+ * are the port's, so that PostgreSQL fits the same shape.
+ */
+export class SqliteTx implements StorageTx {
+  constructor(private readonly s: Statements) {}
+
+  async findUserById(id: string): Promise<UserRecord | null> {
+    const row = this.s.userById.get(id);
+    return row ? toUser(row) : null;
+  }
+  async findUserByUsername(username: string): Promise<UserRecord | null> {
+    const row = this.s.userByName.get(username);
+    return row ? toUser(row) : null;
+  }
+  async findDeviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null> {
+    const row = this.s.deviceByToken.get(tokenHash);
+    return row ? toDevice(row) : null;
+  }
+  async findDevice(id: string): Promise<DeviceRecord | null> {
+    const row = this.s.deviceById.get(id);
+    return row ? toDevice(row) : null;
+  }
+  async findConversation(id: string): Promise<ConversationRecord | null> {
+    const row = this.s.conversationById.get(id);
+    return row ? toConversation(row) : null;
+  }
+  async findDirectConversation(directKey: string): Promise<ConversationRecord | null> {
+    const row = this.s.conversationByKey.get(directKey);
+    return row ? toConversation(row) : null;
+  }
+  async findMembership(conversationId: string, userId: string): Promise<Membership | null> {
+    const row = this.s.membership.get(conversationId, userId);
+    return row ? { role: asRole(row.role), fromPos: row.from_pos } : null;
+  }
+  async listMembers(conversationId: string): Promise<MemberRecord[]> {
+    return this.s.members.all(conversationId).map((r) => ({
+      conversationId: r.conversation_id,
+      userId: r.user_id,
+      username: r.username,
+      role: asRole(r.role),
+      joinedAt: r.joined_at,
+    }));
+  }
+  async listConversationsOf(userId: string): Promise<ConversationRecord[]> {
+    return this.s.conversationsOf.all(userId).map(toConversation);
+  }
+  async findMessage(id: string): Promise<MessageRecord | null> {
+    const row = this.s.messageById.get(id);
+    return row ? toMessage(row) : null;
+  }
+  async findMessageByClientId(senderId: string, clientMsgId: string): Promise<MessageRecord | null> {
+    const row = this.s.messageByClientId.get(senderId, clientMsgId);
+    return row ? toMessage(row) : null;
+  }
+  async listMessages(
+    conversationId: string,
+    viewerId: string,
+    beforePos: number | null,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    const membership = this.s.membership.get(conversationId, viewerId);
+    if (!membership) return [];
+    return this.s.listMessages
+      .all(conversationId, beforePos ?? Number.MAX_SAFE_INTEGER, membership.from_pos, viewerId, limit)
+      .map(toMessage);
+  }
+  async lastSeq(userId: string): Promise<number> {
+    return this.s.lastSeq.get(userId)?.last_seq ?? 0;
+  }
+  async readEvents(userId: string, after: number, limit: number) {
+    return this.s.readEvents.all(userId, after, limit).map(toStoredEvent);
+  }
+  async usersWhoReceived(messageId: string): Promise<string[]> {
+    return this.s.receivers.all(messageId).map((r) => r.user_id);
+  }
+
+  async insertUser(user: UserRecord): Promise<boolean> {
+    return this.s.insertUser.run(user.id, user.username, user.passwordHash, user.createdAt).changes === 1;
+  }
+  async insertDevice(d: Omit<DeviceRecord, 'cursor'>): Promise<void> {
+    this.s.insertDevice.run(d.id, d.userId, d.name, d.tokenHash, d.createdAt);
+  }
+  async deleteDevice(id: string): Promise<void> {
+    this.s.deleteDevice.run(id);
+  }
+  async advanceCursor(deviceId: string, seq: number): Promise<void> {
+    this.s.advanceCursor.run(seq, deviceId);
+  }
+  async insertConversation(c: ConversationRecord): Promise<void> {
+    this.s.insertConversation.run(c.id, c.kind, c.title, c.createdAt, c.directKey);
+  }
+  async insertMember(m: Omit<MemberRecord, 'username'>): Promise<void> {
+    this.s.insertMember.run(m.conversationId, m.userId, m.role, m.joinedAt);
+  }
+  async deleteMember(conversationId: string, userId: string): Promise<void> {
+    this.s.deleteMember.run(conversationId, userId);
+  }
+  async insertMessage(m: NewMessage): Promise<MessageRecord> {
+    const row = this.s.insertMessage.get(
+      m.id,
+      m.conversationId,
+      m.senderId,
+      m.clientMsgId,
+      m.type,
+      m.body,
+      m.sentAt,
+    );
+    if (!row) throw new Error('insert returned no row');
+    return { ...m, pos: row.pos, tombstone: null };
+  }
+  async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
+    this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, id);
+  }
+  async hideMessage(userId: string, messageId: string, at: number): Promise<boolean> {
+    return this.s.hide.run(userId, messageId, at).changes === 1;
+  }
+  async appendEvent(event: NewEvent, recipients: readonly string[]): Promise<Delivery[]> {
+    const inserted = this.s.insertEvent.get(
+      event.type,
+      event.conversationId,
+      event.messageId,
+      event.at,
+      JSON.stringify(event.data),
+    );
+    if (!inserted) throw new Error('insert returned no row');
+    if (recipients.length === 0) return [];
+    const ids = JSON.stringify(recipients);
+    const deliveries = this.s.bumpSeqs.all(ids).map((r) => ({ userId: r.id, seq: r.last_seq }));
+    this.s.fillInbox.run(inserted.id, ids);
+    return deliveries;
+  }
+}

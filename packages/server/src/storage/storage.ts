@@ -1,0 +1,99 @@
+import type {
+  ConversationRecord,
+  Delivery,
+  DeviceRecord,
+  MemberRecord,
+  Membership,
+  MessageRecord,
+  NewEvent,
+  NewMessage,
+  StoredEvent,
+  TombstoneRecord,
+  UserRecord,
+} from './records.js';
+
+/**
+ * The storage port. The core and the actions speak only this; each backend lives in its own folder
+ * (`sqlite/`, later `postgres/`) and keeps its driver types to itself.
+ *
+ * All writes happen inside `transaction`: the callback's writes commit together or not at all, and the
+ * caller publishes to the bus only after the promise resolves. Implementations serialise what must be
+ * serialised (per-user sequence numbers are gap-free; one message is recalled once).
+ */
+export interface Storage {
+  /** Runs `fn` in one write transaction; rolls back if it throws. */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /** Runs `fn` against a consistent view, without writing. */
+  read<T>(fn: (tx: StorageReader) => Promise<T>): Promise<T>;
+  /**
+   * Make sure content erased by committed transactions no longer exists anywhere in the backend's files
+   * (SQLite: checkpoint and truncate the WAL). Called after a recall commits, before it is acknowledged.
+   */
+  purgeErased(): Promise<void>;
+  /** Throws when the backend is not usable; used by readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StorageReader {
+  findUserById(id: string): Promise<UserRecord | null>;
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  findDeviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
+  findDevice(id: string): Promise<DeviceRecord | null>;
+
+  findConversation(id: string): Promise<ConversationRecord | null>;
+  findDirectConversation(directKey: string): Promise<ConversationRecord | null>;
+  /** The user's membership, or null when not a member. */
+  findMembership(conversationId: string, userId: string): Promise<Membership | null>;
+  listMembers(conversationId: string): Promise<MemberRecord[]>;
+  /** Conversations the user is a member of, newest first. */
+  listConversationsOf(userId: string): Promise<ConversationRecord[]>;
+
+  findMessage(id: string): Promise<MessageRecord | null>;
+  findMessageByClientId(senderId: string, clientMsgId: string): Promise<MessageRecord | null>;
+  /** Newest first, only those stored since `viewerId` joined and not hidden by them; `beforePos` pages back. */
+  listMessages(
+    conversationId: string,
+    viewerId: string,
+    beforePos: number | null,
+    limit: number,
+  ): Promise<MessageRecord[]>;
+
+  /** The highest sequence number issued to the user (0 before the first event). */
+  lastSeq(userId: string): Promise<number>;
+  /** Events of the user with seq > after, oldest first, rendered against current message state. */
+  readEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** Users who hold the message's `message.created` event: they must hear of its recall. */
+  usersWhoReceived(messageId: string): Promise<string[]>;
+}
+
+export interface StorageTx extends StorageReader {
+  /** False when the username (case-insensitive) is taken. */
+  insertUser(user: UserRecord): Promise<boolean>;
+  insertDevice(device: Omit<DeviceRecord, 'cursor'>): Promise<void>;
+  deleteDevice(id: string): Promise<void>;
+  /** Moves the device's cursor forward; never back. */
+  advanceCursor(deviceId: string, seq: number): Promise<void>;
+
+  insertConversation(conversation: ConversationRecord): Promise<void>;
+  /** Adds the member (no-op when already one); they will see messages stored from now on. */
+  insertMember(member: Omit<MemberRecord, 'username'>): Promise<void>;
+  deleteMember(conversationId: string, userId: string): Promise<void>;
+
+  insertMessage(message: NewMessage): Promise<MessageRecord>;
+  /** Turns the message into a tombstone and erases its content, in place. */
+  eraseMessage(id: string, tombstone: TombstoneRecord): Promise<void>;
+  /** False when the user had already hidden it. */
+  hideMessage(userId: string, messageId: string, at: number): Promise<boolean>;
+
+  /** Appends one event to each recipient's stream, giving each the next number of their sequence. */
+  appendEvent(event: NewEvent, recipients: readonly string[]): Promise<Delivery[]>;
+}
+
+/** Thrown by a backend that cannot reach its database; mapped to 503 `unavailable`. */
+export class StorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('storage unavailable', { cause });
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -1,0 +1,210 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { errorPayload, limits, protocolVersion, type ClientFrame } from '@retract/protocol';
+import type { ActionContext, Actor } from '../actions/context.js';
+import { authenticate, type Session } from '../actions/sessions.js';
+import { acknowledge } from '../actions/sync.js';
+import type { BusMessage } from '../bus/bus.js';
+import { AppError } from '../errors.js';
+import { bearerToken } from '../http/authenticate.js';
+import { Connection } from './connection.js';
+import { decodeFrame } from './frame-codec.js';
+import { ConnectionRegistry } from './registry.js';
+import { runCommand } from './commands.js';
+
+export interface Gateway {
+  readonly connections: ConnectionRegistry;
+  /** Closes every socket with 1001 and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * The WebSocket gateway at /v1/ws. It authenticates (Authorization header, or an `auth` frame for
+ * browsers), replays what the device missed from its cursor, then streams live events from the bus.
+ */
+export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    clientTracking: false,
+  });
+  const connections = new ConnectionRegistry();
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void upgrade(request, socket, head);
+  };
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/v1/ws') return refuse(socket, 404, 'Not Found');
+    const after = parseCursor(url.searchParams.get('after'));
+    if (after === 'invalid') return refuse(socket, 400, 'Bad Request');
+    const header = request.headers.authorization;
+    let session: Session | null = null;
+    if (header !== undefined) {
+      const token = bearerToken(header);
+      try {
+        session = token ? await authenticate(ctx, token) : null;
+      } catch {
+        return refuse(socket, 503, 'Service Unavailable');
+      }
+      if (!session) return refuse(socket, 401, 'Unauthorized');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (session) void open(ws, session, after);
+      else awaitAuthFrame(ws);
+    });
+  }
+
+  function awaitAuthFrame(ws: WebSocket): void {
+    const timer = setTimeout(() => ws.close(4408, 'auth_timeout'), ctx.config.ws.authTimeoutMs);
+    ws.once('message', (data, isBinary) => {
+      clearTimeout(timer);
+      const decoded = decodeFrame(data, isBinary);
+      if (!decoded.ok || decoded.frame.type !== 'auth') {
+        ws.close(4401, 'unauthenticated');
+        return;
+      }
+      const { token, after } = decoded.frame;
+      authenticate(ctx, token).then(
+        (session) => (session ? void open(ws, session, after ?? null) : ws.close(4401, 'unauthenticated')),
+        () => ws.close(1013, 'unavailable'),
+      );
+    });
+    ws.on('error', () => clearTimeout(timer));
+  }
+
+  async function open(ws: WebSocket, session: Session, after: number | null): Promise<void> {
+    const cursor = after ?? session.device.cursor;
+    const last = await ctx.storage.read((tx) => tx.lastSeq(session.user.id)).catch(() => null);
+    if (last === null) return ws.close(1013, 'unavailable');
+    if (cursor > last) {
+      ws.send(
+        JSON.stringify({ type: 'error', error: errorPayload('cursor_ahead', { after: cursor, last }) }),
+      );
+      return ws.close(4400, 'cursor_ahead');
+    }
+    const connection = new Connection(ws, session.user.id, session.device.id, cursor, ctx);
+    const actor: Actor = { userId: session.user.id, deviceId: session.device.id };
+    connections.add(connection);
+    ctx.metrics.connections.inc();
+    ws.on('close', () => {
+      connections.remove(connection);
+      ctx.metrics.connections.dec();
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('pong', () => (connection.alive = true));
+    ws.on('message', (data, isBinary) => {
+      const decoded = decodeFrame(data, isBinary);
+      if (!decoded.ok) return connection.send({ type: 'error', error: decoded.error });
+      void handleFrame(connection, actor, decoded.frame);
+    });
+    connection.send({
+      type: 'ready',
+      protocol: protocolVersion,
+      userId: session.user.id,
+      deviceId: session.device.id,
+      cursor,
+    });
+    await connection.catchUp();
+  }
+
+  async function handleFrame(connection: Connection, actor: Actor, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'auth':
+        return connection.send({
+          type: 'error',
+          error: errorPayload('invalid_frame', { reason: 'already authenticated' }),
+        });
+      case 'ping':
+        return connection.send(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id });
+      case 'ack':
+        if (frame.seq > connection.cursor) {
+          return connection.send({
+            type: 'error',
+            error: errorPayload('cursor_ahead', { after: frame.seq, last: connection.cursor }),
+          });
+        }
+        await acknowledge(ctx, actor, frame.seq).catch((error: unknown) =>
+          ctx.log.warn({ err: error }, 'storing a device cursor failed'),
+        );
+        return;
+      default: {
+        try {
+          const result = await runCommand(ctx, actor, frame);
+          connection.send({ type: 'reply', id: frame.id, ok: true, result });
+        } catch (error) {
+          if (!(error instanceof AppError)) ctx.log.error({ err: error }, 'WebSocket command failed');
+          const payload = error instanceof AppError ? error.toPayload() : errorPayload('internal');
+          connection.send({ type: 'reply', id: frame.id, ok: false, error: payload });
+        }
+      }
+    }
+  }
+
+  const onBus = (message: BusMessage): void => {
+    if (message.kind === 'device.revoked') {
+      for (const c of connections.ofDevice(message.deviceId) ?? []) c.close('session_revoked');
+      return;
+    }
+    let json: string | undefined;
+    for (const { userId, seq } of message.deliveries) {
+      const targets = connections.ofUser(userId);
+      if (!targets) continue;
+      // Serialised once per event, not once per recipient: only the sequence number differs.
+      json ??= JSON.stringify(message.event);
+      for (const c of targets) c.deliver(seq, json);
+    }
+  };
+  const unsubscribe = ctx.bus.subscribe(onBus);
+
+  const heartbeat =
+    ctx.config.ws.pingIntervalMs > 0
+      ? setInterval(() => {
+          for (const c of connections.all()) {
+            if (!c.alive) {
+              c.socket.terminate();
+              continue;
+            }
+            c.alive = false;
+            c.socket.ping();
+          }
+        }, ctx.config.ws.pingIntervalMs).unref()
+      : undefined;
+
+  server.on('upgrade', onUpgrade);
+
+  return {
+    connections,
+    async close(): Promise<void> {
+      server.off('upgrade', onUpgrade);
+      unsubscribe();
+      if (heartbeat) clearInterval(heartbeat);
+      const closing = [...connections.all()].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (!c.isOpen()) return resolve();
+            c.socket.once('close', () => resolve());
+            c.socket.close(1001, 'server shutting down');
+            setTimeout(() => {
+              c.socket.terminate();
+              resolve();
+            }, 1000).unref();
+          }),
+      );
+      await Promise.all(closing);
+      wss.close();
+    },
+  };
+}
+
+function parseCursor(raw: string | null): number | null | 'invalid' {
+  if (raw === null) return null;
+  if (!/^[0-9]{1,15}$/.test(raw)) return 'invalid';
+  return Number(raw);
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
