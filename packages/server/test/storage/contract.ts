@@ -1,0 +1,239 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Storage } from '../../src/storage/storage.js';
+import type { NewEvent } from '../../src/storage/records.js';
+
+/**
+ * The storage port's contract, run against every backend. A backend that passes this behaves the same
+ * to the actions above it. Each backend's test file calls `storageContract` with a factory that gives a
+ * fresh, empty store.
+ */
+export interface StorageFactory {
+  readonly name: string;
+  open(): Promise<Storage>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+let counter = 0;
+const uid = (p: string) => `${p}_${(++counter).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+const event = (
+  conversationId: string,
+  messageId: string | null,
+  type: NewEvent['type'] = 'message.created',
+): NewEvent => ({
+  type,
+  conversationId,
+  messageId,
+  at: T0,
+  data: {},
+});
+
+export function storageContract(factory: StorageFactory): void {
+  describe(`storage contract: ${factory.name}`, () => {
+    let storage: Storage;
+    before(async () => {
+      storage = await factory.open();
+    });
+    after(() => storage.close());
+
+    async function user(name = uid('user')) {
+      const id = uid('u');
+      await storage.transaction((tx) =>
+        tx.insertUser({ id, username: name, passwordHash: 'h', createdAt: T0 }),
+      );
+      return id;
+    }
+
+    async function group(members: string[]) {
+      const id = uid('c');
+      await storage.transaction(async (tx) => {
+        await tx.insertConversation({ id, kind: 'group', title: 'g', createdAt: T0, directKey: null });
+        for (const [i, m] of members.entries()) {
+          await tx.insertMember({
+            conversationId: id,
+            userId: m,
+            role: i === 0 ? 'owner' : 'member',
+            joinedAt: T0,
+          });
+        }
+      });
+      return id;
+    }
+
+    async function message(conversationId: string, senderId: string, body = 'hello') {
+      return storage.transaction(async (tx) => {
+        const m = await tx.insertMessage({
+          id: uid('m'),
+          conversationId,
+          senderId,
+          clientMsgId: uid('k'),
+          type: 'text',
+          body,
+          sentAt: T0,
+        });
+        const members = (await tx.listMembers(conversationId)).map((x) => x.userId);
+        await tx.appendEvent(event(conversationId, m.id), members);
+        return m;
+      });
+    }
+
+    it('keeps usernames unique without regard to case', async () => {
+      const name = uid('Name');
+      await user(name);
+      const again = await storage.transaction((tx) =>
+        tx.insertUser({ id: uid('u'), username: name.toLowerCase(), passwordHash: 'h', createdAt: T0 }),
+      );
+      assert.equal(again, false);
+      const found = await storage.read((tx) => tx.findUserByUsername(name.toUpperCase()));
+      assert.equal(found?.username, name);
+    });
+
+    it('finds devices by token hash, moves cursors only forward, forgets deleted devices', async () => {
+      const u = await user();
+      const id = uid('d');
+      await storage.transaction((tx) =>
+        tx.insertDevice({ id, userId: u, name: 'phone', tokenHash: `h-${id}`, createdAt: T0 }),
+      );
+      assert.equal((await storage.read((tx) => tx.findDeviceByTokenHash(`h-${id}`)))?.id, id);
+      await storage.transaction((tx) => tx.advanceCursor(id, 5));
+      await storage.transaction((tx) => tx.advanceCursor(id, 3));
+      assert.equal((await storage.read((tx) => tx.findDevice(id)))?.cursor, 5);
+      await storage.transaction((tx) => tx.deleteDevice(id));
+      assert.equal(await storage.read((tx) => tx.findDeviceByTokenHash(`h-${id}`)), null);
+    });
+
+    it('numbers each user’s events 1, 2, 3 … with no gap, per user', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      const d1 = await storage.transaction((tx) => tx.appendEvent(event(c, null, 'member.added'), [a, b]));
+      const d2 = await storage.transaction((tx) => tx.appendEvent(event(c, null, 'member.added'), [a]));
+      const d3 = await storage.transaction((tx) => tx.appendEvent(event(c, null, 'member.added'), [a, b]));
+      const seqOf = (ds: { userId: string; seq: number }[], u: string) => ds.find((d) => d.userId === u)?.seq;
+      assert.deepEqual([seqOf(d1, a), seqOf(d2, a), seqOf(d3, a)], [1, 2, 3]);
+      assert.deepEqual([seqOf(d1, b), seqOf(d3, b)], [1, 2]);
+      assert.equal(await storage.read((tx) => tx.lastSeq(a)), 3);
+      const events = await storage.read((tx) => tx.readEvents(b, 0, 10));
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        [1, 2],
+      );
+    });
+
+    it('keeps sequences gap-free under concurrent writers', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? message(c, b) : message(c, a))));
+      for (const u of [a, b]) {
+        const seqs = (await storage.read((tx) => tx.readEvents(u, 0, 100))).map((e) => e.seq);
+        assert.deepEqual(
+          seqs,
+          Array.from({ length: 40 }, (_, i) => i + 1),
+        );
+      }
+    });
+
+    it('rolls back every write of a failed transaction, sequence numbers included', async () => {
+      const a = await user();
+      const c = await group([a]);
+      await assert.rejects(
+        storage.transaction(async (tx) => {
+          await tx.appendEvent(event(c, null, 'member.added'), [a]);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await storage.read((tx) => tx.lastSeq(a)), 0);
+      assert.deepEqual(await storage.read((tx) => tx.readEvents(a, 0, 10)), []);
+    });
+
+    it('renders message events from the message’s current state, erased content included', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      const m = await message(c, a, 'secret words');
+      const [live] = await storage.read((tx) => tx.readEvents(b, 0, 10));
+      assert.equal(live?.message?.body, 'secret words');
+      await storage.transaction((tx) =>
+        tx.eraseMessage(m.id, { recalledAt: T0 + 1, recalledBy: a, role: 'sender', reason: null }),
+      );
+      const [after] = await storage.read((tx) => tx.readEvents(b, 0, 10));
+      assert.equal(after?.message?.body, null);
+      assert.deepEqual(after?.message?.tombstone, {
+        recalledAt: T0 + 1,
+        recalledBy: a,
+        role: 'sender',
+        reason: null,
+      });
+      const stored = await storage.read((tx) => tx.findMessage(m.id));
+      assert.equal(stored?.body, null);
+      assert.deepEqual((await storage.read((tx) => tx.usersWhoReceived(m.id))).sort(), [a, b].sort());
+    });
+
+    it('finds a message by its sender and client id', async () => {
+      const a = await user();
+      const c = await group([a]);
+      const m = await message(c, a);
+      assert.equal((await storage.read((tx) => tx.findMessageByClientId(a, m.clientMsgId)))?.id, m.id);
+      assert.equal(await storage.read((tx) => tx.findMessageByClientId(a, 'nope')), null);
+    });
+
+    it('pages history newest first, hides what the viewer hid, and starts at their joining', async () => {
+      const [a, b, late] = [await user(), await user(), await user()];
+      const c = await group([a, b]);
+      const sent = [];
+      for (let i = 0; i < 5; i++) sent.push(await message(c, a, `m${i}`));
+      await storage.transaction((tx) =>
+        tx.insertMember({ conversationId: c, userId: late, role: 'member', joinedAt: T0 }),
+      );
+      const afterJoin = await message(c, a, 'm5');
+      await storage.transaction((tx) => tx.hideMessage(b, sent[1]!.id, T0));
+      assert.equal(await storage.transaction((tx) => tx.hideMessage(b, sent[1]!.id, T0)), false);
+
+      const page1 = await storage.read((tx) => tx.listMessages(c, b, null, 3));
+      assert.deepEqual(
+        page1.map((m) => m.body),
+        ['m5', 'm4', 'm3'],
+      );
+      const page2 = await storage.read((tx) => tx.listMessages(c, b, page1.at(-1)!.pos, 3));
+      assert.deepEqual(
+        page2.map((m) => m.body),
+        ['m2', 'm0'],
+      );
+      const forA = await storage.read((tx) => tx.listMessages(c, a, null, 10));
+      assert.equal(forA.length, 6);
+      const forLate = await storage.read((tx) => tx.listMessages(c, late, null, 10));
+      assert.deepEqual(
+        forLate.map((m) => m.id),
+        [afterJoin.id],
+      );
+      const events = await storage.read((tx) => tx.readEvents(b, 0, 20));
+      assert.equal(events.find((e) => e.messageId === sent[1]!.id)?.hidden, true);
+      assert.equal(events.find((e) => e.messageId === sent[2]!.id)?.hidden, false);
+    });
+
+    it('tracks membership, roles and direct-conversation keys', async () => {
+      const [a, b] = [await user(), await user()];
+      const id = uid('c');
+      const key = `${a}:${b}`;
+      await storage.transaction(async (tx) => {
+        await tx.insertConversation({ id, kind: 'direct', title: null, createdAt: T0, directKey: key });
+        await tx.insertMember({ conversationId: id, userId: a, role: 'owner', joinedAt: T0 });
+        await tx.insertMember({ conversationId: id, userId: b, role: 'owner', joinedAt: T0 });
+      });
+      assert.equal((await storage.read((tx) => tx.findDirectConversation(key)))?.id, id);
+      assert.equal((await storage.read((tx) => tx.findMembership(id, a)))?.role, 'owner');
+      assert.ok((await storage.read((tx) => tx.listConversationsOf(b))).some((c) => c.id === id));
+      await storage.transaction((tx) => tx.deleteMember(id, b));
+      assert.equal(await storage.read((tx) => tx.findMembership(id, b)), null);
+      assert.deepEqual(
+        (await storage.read((tx) => tx.listMembers(id))).map((m) => m.userId),
+        [a],
+      );
+    });
+
+    it('answers ping and purges without error', async () => {
+      await storage.ping();
+      await storage.purgeErased();
+    });
+  });
+}
