@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../src/storage/storage.js';
-import type { NewEvent } from '../../src/storage/records.js';
+import type { MessageRecord, NewEvent } from '../../src/storage/records.js';
 
 /**
  * The storage port's contract, run against every backend. A backend that passes this behaves the same
@@ -180,7 +180,7 @@ export function storageContract(factory: StorageFactory): void {
     it('pages history newest first, hides what the viewer hid, and starts at their joining', async () => {
       const [a, b, late] = [await user(), await user(), await user()];
       const c = await group([a, b]);
-      const sent = [];
+      const sent: MessageRecord[] = [];
       for (let i = 0; i < 5; i++) sent.push(await message(c, a, `m${i}`));
       await storage.transaction((tx) =>
         tx.insertMember({ conversationId: c, userId: late, role: 'member', joinedAt: T0 }),

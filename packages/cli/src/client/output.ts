@@ -1,0 +1,57 @@
+import pc from 'picocolors';
+import { isApiError, isNetworkError } from '@retract/sdk';
+import type { Event, Message } from '@retract/protocol';
+
+/** Human output by default; `--json` prints exactly one JSON document (or one per line for streams). */
+export function print(json: boolean | undefined, value: unknown, human: () => string): void {
+  process.stdout.write(`${json ? JSON.stringify(value) : human()}\n`);
+}
+
+export function describeMessage(m: Message): string {
+  const time = pc.dim(m.sentAt.slice(11, 19));
+  if (m.recalled)
+    return `${time} ${pc.dim(m.id)} ${pc.italic(pc.yellow(`recalled by ${m.recalled.recalledBy} (${m.recalled.role})`))}`;
+  return `${time} ${pc.dim(m.id)} ${pc.bold(m.senderId)}: ${m.body ?? ''}`;
+}
+
+export function describeEvent(e: Event): string {
+  const head = `${pc.dim(`#${e.seq}`)} ${pc.cyan(e.type)}`;
+  switch (e.type) {
+    case 'message.created':
+      return `${head} ${describeMessage(e.message)}`;
+    case 'message.recalled':
+      return `${head} ${e.messageId} by ${e.tombstone.recalledBy} (${e.tombstone.role})${e.tombstone.reason ? `: ${e.tombstone.reason}` : ''}`;
+    case 'message.hidden':
+      return `${head} ${e.messageId}`;
+    case 'conversation.created':
+      return `${head} ${e.conversation.id} ${e.conversation.kind} ${e.conversation.title ?? ''} (${e.conversation.members.map((m) => m.username).join(', ')})`;
+    case 'member.added':
+      return `${head} ${e.member.username} → ${e.conversationId} as ${e.member.role}`;
+    case 'member.removed':
+      return `${head} ${e.userId} ← ${e.conversationId}`;
+  }
+}
+
+/** Errors as one readable line (or the error body with --json); the exit code says it failed. */
+export function reportError(error: unknown, json: boolean | undefined): number {
+  if (isApiError(error)) {
+    if (json)
+      process.stderr.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`,
+      );
+    else {
+      const details =
+        error.details && Object.keys(error.details).length > 0
+          ? ` ${pc.dim(JSON.stringify(error.details))}`
+          : '';
+      process.stderr.write(`${pc.red('error')} ${error.code}: ${error.message}${details}\n`);
+    }
+    return 1;
+  }
+  if (isNetworkError(error)) {
+    process.stderr.write(`${pc.red('error')} cannot reach the server: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`${pc.red('error')} ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import type { Message } from '@retract/protocol';
+import type { Environment } from '../env.js';
+import { signedInClient } from '../client/context.js';
+import { describeMessage, print } from '../client/output.js';
+import { action } from './run.js';
+
+export function messageCommands(program: Command, env: Environment): void {
+  program
+    .command('send')
+    .description('Send a text message (retries never duplicate it)')
+    .argument('<conversation-id>')
+    .argument('<text...>', 'the message; several words are joined with spaces')
+    .option('--client-msg-id <id>', 'idempotency key; reuse it to retry a send safely (default: random)')
+    .action(
+      action(async (options, id: string, words: string[]) => {
+        const clientMsgId = options['clientMsgId'] as string | undefined;
+        const result = await signedInClient(options, env).client.send(
+          id,
+          words.join(' '),
+          clientMsgId ? { clientMsgId } : {},
+        );
+        print(options.json, result, () => `${result.created ? 'sent' : 'already sent'} ${result.message.id}`);
+      }),
+    );
+
+  program
+    .command('recall')
+    .description('Recall a message: every device replaces it with a tombstone, the server erases its text')
+    .argument('<message-id>')
+    .option('--reason <reason>', 'shown with the tombstone')
+    .action(
+      action(async (options, id: string) => {
+        const result = await signedInClient(options, env).client.recall(
+          id,
+          options['reason'] as string | undefined,
+        );
+        print(options.json, result, () =>
+          result.transitioned
+            ? `recalled ${id} at ${result.tombstone.recalledAt}`
+            : `${id} was already recalled at ${result.tombstone.recalledAt}`,
+        );
+      }),
+    );
+
+  program
+    .command('hide')
+    .description('Delete a message for you: hidden on all your devices, nobody else’s')
+    .argument('<message-id>')
+    .action(
+      action(async (options, id: string) => {
+        const result = await signedInClient(options, env).client.hide(id);
+        print(options.json, result, () => `hidden ${id}`);
+      }),
+    );
+
+  program
+    .command('history')
+    .description('Show a conversation’s messages, oldest of the page first')
+    .argument('<conversation-id>')
+    .option('-n, --limit <n>', 'how many messages', '50')
+    .action(
+      action(async (options, id: string) => {
+        const limit = Number(options['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Error('--limit must be 1–500');
+        const page = await signedInClient(options, env).client.http.history(id, { limit });
+        const messages: Message[] = [...page.messages].reverse();
+        print(options.json, page, () =>
+          messages.length ? messages.map(describeMessage).join('\n') : 'no messages',
+        );
+      }),
+    );
+}
