@@ -22,6 +22,9 @@ const strict = { additionalProperties: false } as const;
 export const RegisterRequest = Type.Object({ username: Username, password: Password }, strict);
 export type RegisterRequest = Static<typeof RegisterRequest>;
 
+export const RegisterResponse = Type.Object({ user: User });
+export type RegisterResponse = Static<typeof RegisterResponse>;
+
 export const LoginRequest = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: limits.maxUsernameLength }),
@@ -48,6 +51,10 @@ export const CreateConversationRequest = Type.Object(
   strict,
 );
 export type CreateConversationRequest = Static<typeof CreateConversationRequest>;
+
+/** Creating a conversation, adding members, and reading one conversation answer with it. */
+export const ConversationResponse = Type.Object({ conversation: Conversation });
+export type ConversationResponse = Static<typeof ConversationResponse>;
 
 export const AddMembersRequest = Type.Object(
   {

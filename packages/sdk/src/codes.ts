@@ -1,3 +1,5 @@
+import { errorRegistry } from '@retract/protocol';
+
 /**
  * Why the connection changed state. Every transition carries one of these codes, so an application
  * (and a test) can tell a reconnect after a network drop from a revoked session.
@@ -9,7 +11,11 @@
  *        └── transport_closed, connect_timeout, protocol_error, gap_recovery_failed,
  *            disconnect_called (from any state; all but the last schedule a reconnect)
  *
- *   any ──unauthenticated (4401) / session_revoked (4403) / protocol_mismatch / close_called──▶ closed
+ *   any ──unauthenticated (4401) / session_revoked (4403) / cursor_ahead (4400) / protocol_mismatch /
+ *         close_called──▶ closed
+ *
+ * `cursor_ahead` means the local state belongs to another server or database: drop it and connect
+ * again from cursor 0 (RetractClient does this on its own).
  */
 export type TransitionCode =
   | 'connect_called'
@@ -25,6 +31,7 @@ export type TransitionCode =
   | 'disconnect_called'
   | 'unauthenticated'
   | 'session_revoked'
+  | 'cursor_ahead'
   | 'protocol_mismatch'
   | 'close_called';
 
@@ -46,11 +53,12 @@ export interface StateChange {
 }
 
 /**
- * Close codes after which reconnecting cannot help: the token is no good (registry `wsClose` values of
- * `unauthenticated` and `session_revoked`). Every other close, 4408 auth timeout, 1011, 1013 and 1006
- * included, leads to a reconnect.
+ * Close codes after which reconnecting as before cannot help: the token is no good, or the cursor is
+ * ahead of the server. Taken from the registry's `wsClose` values. Every other close — 4408 auth
+ * timeout, 4429 slow consumer, 1011, 1013, 1006 included — leads to a reconnect.
  */
 export const terminalCloseCodes: Readonly<Record<number, TransitionCode>> = {
-  4401: 'unauthenticated',
-  4403: 'session_revoked',
+  [errorRegistry.unauthenticated.wsClose]: 'unauthenticated',
+  [errorRegistry.session_revoked.wsClose]: 'session_revoked',
+  [errorRegistry.cursor_ahead.wsClose]: 'cursor_ahead',
 };

@@ -9,6 +9,7 @@ import {
 } from './codes.js';
 import { Emitter, type Listener } from './emitter.js';
 import { apiErrorFromPayload, NetworkError, ProtocolError, RetractError } from './errors.js';
+import { PendingRequests, type Command, type CommandResults } from './requests.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import {
   decodeFrame,
@@ -18,18 +19,6 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './transport.js';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A command sent over the socket; the connection adds the request id. */
-export type Command = DistributiveOmit<Extract<ClientFrame, { type: 'send' | 'recall' | 'hide' }>, 'id'>;
-
-/** What a successful reply carries for each command: the same body as the HTTP endpoint. */
-export interface CommandResults {
-  send: api.SendMessageResponse;
-  recall: api.RecallResponse;
-  hide: api.HideResponse;
-}
 
 export interface ConnectionEvents {
   state: StateChange;
@@ -64,12 +53,6 @@ export interface ConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Default timeout of `request()`. */
   readonly requestTimeoutMs?: number;
-}
-
-interface PendingRequest {
-  resolve(result: unknown): void;
-  reject(error: Error): void;
-  cancelTimer(): void;
 }
 
 /** Close code the client uses when it drops a socket it no longer trusts (4000–4999: private use). */
@@ -107,6 +90,11 @@ export class Connection {
   #state: ConnectionState = 'disconnected';
   #cursor: number;
   #acked: number;
+  /**
+   * Highest seq the current socket has sent (or announced in ready/synced). The server refuses an ack
+   * beyond what it sent on that socket, so acks are capped here even when HTTP sync got further.
+   */
+  #socketHigh = 0;
   #session = 0;
   #socket: WebSocketLike | null = null;
   #attempt = 0;
@@ -114,8 +102,7 @@ export class Connection {
   #cancelReconnect: (() => void) | null = null;
   #cancelConnectTimeout: (() => void) | null = null;
   #cancelAck: (() => void) | null = null;
-  readonly #pending = new Map<string, PendingRequest>();
-  #nextRequestId = 0;
+  readonly #requests: PendingRequests;
 
   constructor(options: ConnectionOptions) {
     this.#url = webSocketUrl(options.baseUrl);
@@ -128,6 +115,7 @@ export class Connection {
     this.#ackDelayMs = options.ackDelayMs ?? 200;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#requests = new PendingRequests(this.#scheduler);
     this.#cursor = options.cursor ?? 0;
     this.#acked = this.#cursor;
   }
@@ -196,21 +184,9 @@ export class Connection {
         new NetworkError('not_connected', `Cannot ${command.type}: the socket is not live.`),
       );
     }
-    this.#nextRequestId += 1;
-    const id = `r${this.#nextRequestId}`;
-    return new Promise((resolve, reject) => {
-      const cancelTimer = this.#scheduler.schedule(options.timeoutMs ?? this.#requestTimeoutMs, () => {
-        if (this.#pending.delete(id))
-          reject(new NetworkError('timeout', `No reply to ${command.type} ${id}.`));
-      });
-      this.#pending.set(id, {
-        // The result is trusted to match the command, as HTTP responses are (see HttpApi).
-        resolve: (result) => resolve(result as CommandResults[C['type']]),
-        reject,
-        cancelTimer,
-      });
-      this.#send(withId(command, id));
-    });
+    return this.#requests.start(command, options.timeoutMs ?? this.#requestTimeoutMs, (frame) =>
+      this.#send(frame),
+    );
   }
 
   // ----- socket lifecycle -----
@@ -300,6 +276,7 @@ export class Connection {
   /** Forgets the current socket: new session number, timers cancelled, pending requests rejected. */
   #teardown(closeCode: number): void {
     this.#session += 1;
+    this.#socketHigh = 0;
     this.#cancelConnectTimeout?.();
     this.#cancelConnectTimeout = null;
     this.#cancelAck?.();
@@ -313,11 +290,7 @@ export class Connection {
         // Already closing: nothing more to do.
       }
     }
-    for (const [id, pending] of this.#pending) {
-      this.#pending.delete(id);
-      pending.cancelTimer();
-      pending.reject(new NetworkError('socket_closed', 'The socket closed before the reply arrived.'));
-    }
+    this.#requests.failAll();
   }
 
   #transition(to: ConnectionState, reason: TransitionReason): void {
@@ -343,23 +316,19 @@ export class Connection {
         return;
       case 'event': {
         const event = frame.event;
+        this.#socketHigh = Math.max(this.#socketHigh, event.seq);
         this.#inOrder(session, () => this.#accept(event, session));
         return;
       }
       case 'synced': {
         const seq = frame.seq;
+        this.#socketHigh = Math.max(this.#socketHigh, seq);
         this.#inOrder(session, () => this.#onSynced(seq, session));
         return;
       }
-      case 'reply': {
-        const pending = this.#pending.get(frame.id);
-        if (pending === undefined) return; // timed out already
-        this.#pending.delete(frame.id);
-        pending.cancelTimer();
-        if (frame.ok) pending.resolve(frame.result);
-        else pending.reject(apiErrorFromPayload(frame.error));
+      case 'reply':
+        this.#requests.settle(frame);
         return;
-      }
       case 'error':
         this.#emitter.emit('error', apiErrorFromPayload(frame.error));
         return;
@@ -383,6 +352,7 @@ export class Connection {
       });
       return;
     }
+    this.#socketHigh = frame.cursor;
     this.#transition('syncing', { code: 'ready' });
     this.#emitter.emit('ready', frame);
   }
@@ -480,8 +450,13 @@ export class Connection {
 
   // ----- acks -----
 
+  /** What may be acked now: applied, and sent by the current socket. */
+  #ackable(): number {
+    return Math.min(this.#cursor, this.#socketHigh);
+  }
+
   #scheduleAck(): void {
-    if (this.#cancelAck !== null || this.#cursor <= this.#acked) return;
+    if (this.#cancelAck !== null || this.#ackable() <= this.#acked) return;
     this.#cancelAck = this.#scheduler.schedule(this.#ackDelayMs, () => {
       this.#cancelAck = null;
       this.#flushAck();
@@ -491,8 +466,9 @@ export class Connection {
   #flushAck(): void {
     this.#cancelAck?.();
     this.#cancelAck = null;
-    if (this.#cursor <= this.#acked || !this.#authenticated()) return;
-    if (this.#send({ type: 'ack', seq: this.#cursor })) this.#acked = this.#cursor;
+    const seq = this.#ackable();
+    if (seq <= this.#acked || !this.#authenticated()) return;
+    if (this.#send({ type: 'ack', seq })) this.#acked = seq;
   }
 
   #send(frame: ClientFrame): boolean {
@@ -509,8 +485,4 @@ export class Connection {
   #authenticatedOrConnecting(): boolean {
     return this.#state === 'connecting' || this.#authenticated();
   }
-}
-
-function withId(command: Command, id: string): ClientFrame {
-  return { ...command, id };
 }

@@ -1,4 +1,4 @@
-import type { api, Conversation, User } from '@retract/protocol';
+import type { api } from '@retract/protocol';
 import { apiErrorFromResponse, NetworkError, ProtocolError, type HeaderReader } from './errors.js';
 
 /** The part of a fetch Response the SDK reads, so any fetch implementation fits. */
@@ -18,13 +18,8 @@ export interface FetchInit {
 
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
-// Response bodies the protocol package does not name yet.
-export interface RegisterResponse {
-  readonly user: User;
-}
-export interface ConversationResponse {
-  readonly conversation: Conversation;
-}
+export type RegisterResponse = api.RegisterResponse;
+export type ConversationResponse = api.ConversationResponse;
 
 export interface HistoryOptions {
   /** `nextBefore` of the previous page. */

@@ -64,7 +64,19 @@ export class TimelineStore {
     return this.#cursor;
   }
 
-  /** Starts over empty, for `userId` (a store never mixes two users' state). */
+  /**
+   * Sets the device's user. A store never mixes two users' state, so a different user than the one
+   * already set empties it (cursor 0). Returns whether it did.
+   */
+  setUser(userId: string): boolean {
+    if (this.#userId === userId) return false;
+    const wasSomeoneElse = this.#userId !== null;
+    if (wasSomeoneElse) this.reset(userId);
+    else this.#userId = userId;
+    return wasSomeoneElse;
+  }
+
+  /** Starts over empty, for `userId`. */
   reset(userId: string | null, cursor = 0): void {
     this.#userId = userId;
     this.#cursor = cursor;

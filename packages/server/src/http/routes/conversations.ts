@@ -1,5 +1,4 @@
-import { Type } from '@sinclair/typebox';
-import { api, models } from '@retract/protocol';
+import { api } from '@retract/protocol';
 import type { Server } from '../app.js';
 import {
   addMembers,
@@ -10,7 +9,7 @@ import {
 } from '../../actions/conversations.js';
 import { actorOf } from '../authenticate.js';
 
-const ConversationBody = Type.Object({ conversation: models.Conversation });
+const ConversationBody = api.ConversationResponse;
 
 export function conversationRoutes(app: Server): void {
   const { ctx, auth } = app.retract;

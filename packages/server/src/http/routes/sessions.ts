@@ -1,5 +1,4 @@
-import { Type } from '@sinclair/typebox';
-import { api, models } from '@retract/protocol';
+import { api } from '@retract/protocol';
 import type { Server } from '../app.js';
 import { login, logout, registerUser } from '../../actions/sessions.js';
 import { actorOf } from '../authenticate.js';
@@ -14,7 +13,7 @@ export function sessionRoutes(app: Server): void {
         tags: ['users'],
         summary: 'Register a user',
         body: api.RegisterRequest,
-        response: { 201: Type.Object({ user: models.User }) },
+        response: { 201: api.RegisterResponse },
       },
     },
     async (request, reply) => {

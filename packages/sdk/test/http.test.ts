@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApiError, NetworkError, ProtocolError } from '../src/errors.js';
+import { HttpApi } from '../src/http.js';
+import { errorBody, fakeFetch, respond } from './fake-fetch.js';
+
+const base = 'http://retract.test/';
+
+describe('HttpApi', () => {
+  it('maps each method to its endpoint, with the body as JSON', async () => {
+    const fetch = fakeFetch(() => respond(200, { ok: true }));
+    const http = new HttpApi({ baseUrl: base, token: 'tok', fetch });
+    const send = { clientMsgId: 'k1', body: 'hi' };
+    const cases: [() => Promise<unknown>, string, string, unknown][] = [
+      [
+        () => http.register({ username: 'ann', password: 'p4ssw0rd!' }),
+        'POST',
+        '/v1/users',
+        { username: 'ann', password: 'p4ssw0rd!' },
+      ],
+      [
+        () => http.login({ username: 'ann', password: 'pw', deviceName: 'cli' }),
+        'POST',
+        '/v1/sessions',
+        { username: 'ann', password: 'pw', deviceName: 'cli' },
+      ],
+      [() => http.me(), 'GET', '/v1/me', undefined],
+      [
+        () => http.createConversation({ kind: 'direct', members: ['bob'] }),
+        'POST',
+        '/v1/conversations',
+        { kind: 'direct', members: ['bob'] },
+      ],
+      [() => http.listConversations(), 'GET', '/v1/conversations', undefined],
+      [
+        () => http.addMembers('c_1', { members: ['u_2'] }),
+        'POST',
+        '/v1/conversations/c_1/members',
+        { members: ['u_2'] },
+      ],
+      [() => http.sendMessage('c_1', send), 'POST', '/v1/conversations/c_1/messages', send],
+      [
+        () => http.history('c_1', { before: '42', limit: 10 }),
+        'GET',
+        '/v1/conversations/c_1/messages?before=42&limit=10',
+        undefined,
+      ],
+      [() => http.history('c_1'), 'GET', '/v1/conversations/c_1/messages', undefined],
+      [() => http.recall('m_1', { reason: 'typo' }), 'POST', '/v1/messages/m_1/recall', { reason: 'typo' }],
+      [() => http.recall('m_1'), 'POST', '/v1/messages/m_1/recall', undefined],
+      [() => http.hide('m_1'), 'POST', '/v1/messages/m_1/hide', undefined],
+      [() => http.sync({ after: 7, limit: 100 }), 'GET', '/v1/sync?after=7&limit=100', undefined],
+    ];
+    for (const [call, method, path, body] of cases) {
+      assert.deepEqual(await call(), { ok: true });
+      const request = fetch.calls.at(-1);
+      assert.equal(request?.method, method, path);
+      assert.equal(request.url.pathname + request.url.search, path);
+      assert.deepEqual(request.body, body, path);
+      assert.equal(request.headers['authorization'], 'Bearer tok');
+      // A content-type only goes with a body.
+      assert.equal(
+        request.headers['content-type'],
+        body === undefined ? undefined : 'application/json',
+        path,
+      );
+    }
+  });
+
+  it('returns undefined for 204 (logout, remove member) and encodes path segments', async () => {
+    const fetch = fakeFetch(() => respond(204));
+    const http = new HttpApi({ baseUrl: base, token: 'tok', fetch });
+    assert.equal(await http.logout(), undefined);
+    assert.equal(fetch.calls[0]?.method, 'DELETE');
+    assert.equal(fetch.calls[0]?.url.pathname, '/v1/sessions/current');
+    assert.equal(await http.removeMember('c_1', 'u/2'), undefined);
+    assert.equal(fetch.calls[1]?.url.pathname, '/v1/conversations/c_1/members/u%2F2');
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    const fetch = fakeFetch(() => respond(201, { user: { id: 'u_1', username: 'ann' } }));
+    const http = new HttpApi({ baseUrl: base, fetch });
+    await http.register({ username: 'ann', password: 'p4ssw0rd!' });
+    assert.equal(fetch.calls[0]?.headers['authorization'], undefined);
+  });
+
+  it('throws ApiError from an error body, with status, details, request id and Retry-After', async () => {
+    const http = new HttpApi({
+      baseUrl: base,
+      fetch: fakeFetch(() =>
+        respond(403, errorBody('recall_window_expired', { windowSeconds: 120 }), {
+          'x-request-id': 'req-1',
+          'retry-after': '5',
+        }),
+      ),
+    });
+    await assert.rejects(http.recall('m_1'), (error) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.isRecallWindowExpired(), true);
+      assert.equal(error.status, 403);
+      assert.deepEqual(error.details, { windowSeconds: 120 });
+      assert.equal(error.requestId, 'req-1');
+      assert.equal(error.retryAfterMs, 5000);
+      return true;
+    });
+  });
+
+  it('throws ApiError internal when the error body is not JSON', async () => {
+    const http = new HttpApi({ baseUrl: base, fetch: fakeFetch(() => respond(502, '<h1>Bad gateway</h1>')) });
+    await assert.rejects(
+      http.me(),
+      (error) => error instanceof ApiError && error.code === 'internal' && error.status === 502,
+    );
+  });
+
+  it('throws NetworkError when fetch fails, and says when it timed out', async () => {
+    const refused = new HttpApi({
+      baseUrl: base,
+      fetch: fakeFetch(() => Promise.reject(new TypeError('fetch failed'))),
+    });
+    await assert.rejects(refused.me(), (error) => {
+      assert.ok(error instanceof NetworkError);
+      assert.equal(error.reason, 'fetch_failed');
+      assert.ok(error.cause instanceof TypeError);
+      return true;
+    });
+    const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+    const slow = new HttpApi({ baseUrl: base, fetch: fakeFetch(() => Promise.reject(timeout)) });
+    await assert.rejects(slow.me(), (error) => error instanceof NetworkError && error.reason === 'timeout');
+  });
+
+  it('throws ProtocolError when a success body is not JSON', async () => {
+    const http = new HttpApi({ baseUrl: base, fetch: fakeFetch(() => respond(200, 'hello')) });
+    await assert.rejects(http.me(), ProtocolError);
+  });
+});
