@@ -1,13 +1,15 @@
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { limits, protocolVersion } from '@retract/protocol';
+import { errorPayload, limits, protocolVersion } from '@retract/protocol';
+import { Ajv } from 'ajv';
 import type { ActionContext } from '../actions/context.js';
 import { installErrorHandling } from './error-handler.js';
 import { requireSession } from './authenticate.js';
@@ -16,6 +18,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { messageRoutes } from './routes/messages.js';
 import { syncRoutes } from './routes/sync.js';
 import { opsRoutes } from './routes/ops.js';
+import { homeRoutes } from './routes/home.js';
 import { randomUUID } from 'node:crypto';
 
 export type Server = FastifyInstance<
@@ -42,11 +45,38 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
-    ajv: {
-      // Unknown fields are errors, not silently dropped; query strings still coerce to numbers.
-      customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false },
+    // A path that is not valid percent-encoding fails before routing: answer in the registry's shape.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply)
+        .status(400)
+        .send({ error: errorPayload('invalid_request', { in: 'url' }) });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Unknown fields are errors, not silently dropped. Query strings and path parameters are text and coerce
+  // to numbers; JSON bodies keep their types, so `{"body": 5}` is a wrong type, not the text "5".
+  const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
+  const bodyAjv = new Ajv({ ...ajvOptions, coerceTypes: false });
+  const textAjv = new Ajv({ ...ajvOptions, coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  );
+
+  // Only JSON bodies: no text/plain parser (→ 415), and a body that is not valid UTF-8 is refused rather
+  // than stored with replacement characters.
+  app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(Object.assign(new Error('body is not UTF-8'), { statusCode: 400 }), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 
   // Response schemas document the API; bodies are written with JSON.stringify so a schema can never drop
   // a field a client needs.
@@ -80,5 +110,6 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   messageRoutes(app);
   syncRoutes(app);
   opsRoutes(app);
+  homeRoutes(app);
   return app;
 }

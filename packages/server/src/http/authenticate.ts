@@ -16,7 +16,10 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** A preHandler that requires a live session and leaves it on the request. */
+/**
+ * An onRequest hook that requires a live session and leaves it on the request. It runs before the body
+ * is parsed or validated: without a session, nothing about the request is looked at.
+ */
 export function requireSession(ctx: ActionContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = bearerToken(request.headers.authorization);

@@ -19,11 +19,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       .send({ error: { ...payload, details: { ...payload.details, requestId: request.id } } });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: errorPayload('route_not_found', { method: request.method, path: request.url.split('?')[0] }),
-      });
+    void reply.status(404).send({
+      error: errorPayload('route_not_found', { method: request.method, path: request.url.split('?')[0] }),
+    });
   });
 }
 

@@ -51,33 +51,68 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
       }
       if (!session) return refuse(socket, 401, 'Unauthorized');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      if (session) void open(ws, session, after);
-      else awaitAuthFrame(ws);
-    });
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, session, after));
   }
 
-  function awaitAuthFrame(ws: WebSocket): void {
-    const timer = setTimeout(() => ws.close(4408, 'auth_timeout'), ctx.config.ws.authTimeoutMs);
-    ws.once('message', (data, isBinary) => {
-      clearTimeout(timer);
-      const decoded = decodeFrame(data, isBinary);
-      if (!decoded.ok || decoded.frame.type !== 'auth') {
-        ws.close(4401, 'unauthenticated');
+  /**
+   * One message listener from the first moment: frames that arrive while the socket is still being
+   * authenticated or opened are queued and handled in order once it is — a client may send `auth` and a
+   * command back to back.
+   */
+  function accept(ws: WebSocket, headerSession: Session | null, after: number | null): void {
+    type Raw = { data: Buffer | ArrayBuffer | Buffer[]; isBinary: boolean };
+    const queue: Raw[] = [];
+    let deliver: ((raw: Raw) => void) | null = null;
+    let authTimer: NodeJS.Timeout | undefined;
+    let authing = false;
+
+    const ready = (connection: Connection, actor: Actor) => {
+      deliver = ({ data, isBinary }) => {
+        const decoded = decodeFrame(data, isBinary);
+        if (!decoded.ok) return connection.send({ type: 'error', error: decoded.error });
+        void handleFrame(connection, actor, decoded.frame);
+      };
+      for (const raw of queue.splice(0)) deliver(raw);
+    };
+
+    ws.on('message', (data, isBinary) => {
+      const raw = { data, isBinary };
+      if (deliver) return deliver(raw);
+      if (headerSession !== null || authTimer === undefined || queue.length > 0 || authing) {
+        if (queue.length >= 64) return ws.close(1008, 'too many frames before ready');
+        queue.push(raw);
         return;
       }
-      const { token, after } = decoded.frame;
+      // The first frame of a socket without an Authorization header must be `auth`.
+      clearTimeout(authTimer);
+      authing = true;
+      const decoded = decodeFrame(data, isBinary);
+      if (!decoded.ok || decoded.frame.type !== 'auth') return ws.close(4401, 'unauthenticated');
+      const { token, after: frameAfter } = decoded.frame;
       authenticate(ctx, token).then(
-        (session) => (session ? void open(ws, session, after ?? null) : ws.close(4401, 'unauthenticated')),
+        (session) =>
+          session ? void open(ws, session, frameAfter ?? null, ready) : ws.close(4401, 'unauthenticated'),
         () => ws.close(1013, 'unavailable'),
       );
     });
-    ws.on('error', () => clearTimeout(timer));
+    ws.on('error', () => {
+      clearTimeout(authTimer);
+      ws.terminate();
+    });
+    ws.on('close', () => clearTimeout(authTimer));
+    if (headerSession) void open(ws, headerSession, after, ready);
+    else authTimer = setTimeout(() => ws.close(4408, 'auth_timeout'), ctx.config.ws.authTimeoutMs);
   }
 
-  async function open(ws: WebSocket, session: Session, after: number | null): Promise<void> {
+  async function open(
+    ws: WebSocket,
+    session: Session,
+    after: number | null,
+    ready: (connection: Connection, actor: Actor) => void,
+  ): Promise<void> {
     const cursor = after ?? session.device.cursor;
     const last = await ctx.storage.read((tx) => tx.lastSeq(session.user.id)).catch(() => null);
+    if (ws.readyState !== ws.OPEN) return;
     if (last === null) return ws.close(1013, 'unavailable');
     if (cursor > last) {
       ws.send(
@@ -93,13 +128,7 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
       connections.remove(connection);
       ctx.metrics.connections.dec();
     });
-    ws.on('error', () => ws.terminate());
     ws.on('pong', () => (connection.alive = true));
-    ws.on('message', (data, isBinary) => {
-      const decoded = decodeFrame(data, isBinary);
-      if (!decoded.ok) return connection.send({ type: 'error', error: decoded.error });
-      void handleFrame(connection, actor, decoded.frame);
-    });
     connection.send({
       type: 'ready',
       protocol: protocolVersion,
@@ -107,6 +136,7 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
       deviceId: session.device.id,
       cursor,
     });
+    ready(connection, actor);
     await connection.catchUp();
   }
 

@@ -25,7 +25,7 @@ export function conversationRoutes(app: Server): void {
         response: { 200: ConversationBody, 201: ConversationBody },
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request, reply) => {
       const { conversation, created } = await createConversation(ctx, actorOf(request), request.body);
@@ -42,7 +42,7 @@ export function conversationRoutes(app: Server): void {
         response: { 200: api.ConversationList },
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) => ({ conversations: await listConversations(ctx, actorOf(request)) }),
   );
@@ -57,7 +57,7 @@ export function conversationRoutes(app: Server): void {
         response: { 200: ConversationBody },
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) => ({ conversation: await getConversation(ctx, actorOf(request), request.params.id) }),
   );
@@ -73,7 +73,7 @@ export function conversationRoutes(app: Server): void {
         response: { 200: ConversationBody },
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) => ({
       conversation: await addMembers(ctx, actorOf(request), request.params.id, request.body),
@@ -89,7 +89,7 @@ export function conversationRoutes(app: Server): void {
         params: api.MemberParams,
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request, reply) => {
       await removeMember(ctx, actorOf(request), request.params.id, request.params.userId);

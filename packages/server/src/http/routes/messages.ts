@@ -21,7 +21,7 @@ export function messageRoutes(app: Server): void {
         response: { 200: api.SendMessageResponse, 201: api.SendMessageResponse },
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request, reply) => {
       const result = await sendMessage(ctx, actorOf(request), {
@@ -43,7 +43,7 @@ export function messageRoutes(app: Server): void {
         response: { 200: api.HistoryPage },
         security,
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) =>
       history(ctx, actorOf(request), request.params.id, {
@@ -64,7 +64,7 @@ export function messageRoutes(app: Server): void {
         security,
       },
       preValidation: optionalBody,
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) => recallMessage(ctx, actorOf(request), request.params.id, request.body),
   );
@@ -81,7 +81,7 @@ export function messageRoutes(app: Server): void {
         security,
       },
       preValidation: optionalBody,
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) => hideMessage(ctx, actorOf(request), request.params.id),
   );

@@ -43,7 +43,7 @@ export function sessionRoutes(app: Server): void {
         summary: 'Log out this device; its sockets close at once',
         security: [{ bearer: [] }],
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request, reply) => {
       await logout(ctx, actorOf(request));
@@ -60,7 +60,7 @@ export function sessionRoutes(app: Server): void {
         response: { 200: api.MeResponse },
         security: [{ bearer: [] }],
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) => {
       const session = request.session!;

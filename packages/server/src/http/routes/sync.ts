@@ -15,7 +15,7 @@ export function syncRoutes(app: Server): void {
         response: { 200: api.SyncPage },
         security: [{ bearer: [] }],
       },
-      preHandler: auth,
+      onRequest: auth,
     },
     async (request) =>
       syncEvents(
