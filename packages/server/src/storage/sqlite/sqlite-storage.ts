@@ -40,6 +40,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const tx = new SqliteTx(prepareStatements(db));
   const mutex = new Mutex();
   let closed = false;
+  // A purge not yet started covers every erase committed before it starts, so concurrent recalls share one.
+  let queuedPurge: Promise<void> | null = null;
 
   const guard = <T>(fn: () => Promise<T>): Promise<T> => {
     if (closed) return Promise.reject(new Error('storage is closed'));
@@ -64,11 +66,13 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
       return guard(() => fn(tx));
     },
     purgeErased(): Promise<void> {
-      return guard(async () => {
+      queuedPurge ??= guard(async () => {
+        queuedPurge = null;
         // TRUNCATE copies every frame into the main file (whose erased cells secure_delete zeroed) and
         // cuts the WAL to zero bytes, so the old frames holding the text are gone too.
         db.pragma('wal_checkpoint(TRUNCATE)');
       });
+      return queuedPurge;
     },
     ping(): Promise<void> {
       return guard(async () => {
