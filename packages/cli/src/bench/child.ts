@@ -34,6 +34,8 @@ export interface ChildOptions {
   /** Adds --cpu-prof with this output directory. */
   readonly cpuProfDir?: string | undefined;
   readonly readyTimeoutMs: number;
+  /** Called if the child exits after it was ready but before `stop()` was called. */
+  readonly onUnexpectedExit?: (description: string) => void;
 }
 
 /** Starts `script` (a file next to this one) under the same TypeScript loader as this process. */
@@ -52,14 +54,20 @@ export function startChild(name: string, script: string, options: ChildOptions):
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
   });
+  let ready = false;
+  let stopping = false;
   const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       live.delete(pid);
       resolve();
+      if (ready && !stopping) {
+        options.onUnexpectedExit?.(`${name} (pid ${pid}) exited: ${signal ?? `code ${code}`}\n${stderr}`);
+      }
     }),
   );
 
   const stop = async (graceMs = 10_000): Promise<void> => {
+    stopping = true;
     if (!live.has(pid)) return;
     try {
       process.kill(pid, 'SIGTERM');
@@ -95,6 +103,7 @@ export function startChild(name: string, script: string, options: ChildOptions):
       const match = /^READY (\S+)$/.exec(line);
       if (!match?.[1]) return;
       clearTimeout(timer);
+      ready = true;
       resolve({ name, pid, url: match[1], stop });
     });
   });

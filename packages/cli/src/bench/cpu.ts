@@ -23,18 +23,29 @@ export function cpuTimeMs(pid: number): number | null {
 /** USER_HZ; 100 on every mainstream Linux build. */
 const CLOCK_TICKS = 100;
 
-/** Measures what share of one core each process used between `start()` and the returned stop call. */
-export function cpuMeter(pids: readonly number[]): () => Record<number, number | null> {
+export interface CpuUse {
+  /** CPU time used, ms. */
+  readonly ms: number;
+  /** Share of one core over the wall time measured (1 = one core busy throughout). */
+  readonly share: number;
+}
+
+/** Starts measuring the processes; the returned function says what each used since. */
+export function cpuMeter(pids: readonly number[]): () => Map<number, CpuUse | null> {
   const t0 = performance.now();
   const before = pids.map(cpuTimeMs);
   return () => {
     const wall = performance.now() - t0;
-    const out: Record<number, number | null> = {};
-    pids.forEach((pid, i) => {
-      const a = before[i];
-      const b = cpuTimeMs(pid);
-      out[pid] = a === null || a === undefined || b === null || wall <= 0 ? null : (b - a) / wall;
-    });
-    return out;
+    return new Map(
+      pids.map((pid, i) => {
+        const a = before[i];
+        const b = cpuTimeMs(pid);
+        const use =
+          a === null || a === undefined || b === null || wall <= 0
+            ? null
+            : { ms: b - a, share: (b - a) / wall };
+        return [pid, use];
+      }),
+    );
   };
 }

@@ -66,6 +66,8 @@ export class Peer {
 
   /** Sends a command frame (its `id` is filled in) and resolves with the server's reply. */
   request(frame: Record<string, unknown>): Promise<Reply> {
+    if (this.socket.readyState !== WebSocket.OPEN)
+      return Promise.resolve({ ok: false, error: { code: 'closed' } });
     const id = String(++this.nextId);
     return new Promise<Reply>((resolve) => {
       this.pending.set(id, resolve);

@@ -2,23 +2,26 @@ import type { Device, Group, RecallOp, SendOp } from './devices.js';
 import { distribution, type Distribution } from './stats.js';
 
 /**
- * Recall fan-out: one sender in a big group, K rounds of: send a message, wait until every device has
- * its `message.created`, then recall it and time, from just before the recall request leaves, until each
- * device has received `message.recalled`. Per round, "reaches all" is the time until the last device got
- * it. All clocks are the load generator's, so the figures include its own time to read 1,000 frames.
+ * Recall fan-out: one sender in a big group; each round sends a message, waits until every device has
+ * its `message.created`, then recalls it and times, from just before the recall request leaves, until
+ * each device has received `message.recalled`. Per round, "reaches all" is the time until the last device
+ * got it. Several ways of recalling (HTTP, WS frame) take turns round by round, so each sees the same
+ * database size and machine load. All clocks are the load generator's: the figures include its own time
+ * to read every frame.
  */
 export interface FanoutRun {
   readonly group: Group;
   readonly sender: Device;
   readonly send: SendOp;
-  readonly recall: RecallOp;
+  readonly variants: readonly { readonly name: string; readonly recall: RecallOp }[];
   readonly label: string;
+  /** Measured rounds per variant. */
   readonly rounds: number;
-  /** Rounds run first and not counted (JIT, caches). */
+  /** Rounds per variant run first and not counted (JIT, caches). */
   readonly warmup: number;
   readonly bodyBytes: number;
   readonly timeoutMs: number;
-  readonly onRound?: (done: number, lastReachAllMs: number) => void;
+  readonly onRound?: (done: number, variant: string, lastReachAllMs: number) => void;
 }
 
 export interface FanoutResult {
@@ -33,64 +36,78 @@ export interface FanoutResult {
   readonly createdReachAll: Distribution;
 }
 
+interface Samples {
+  reachAll: number[];
+  perDevice: number[];
+  acks: number[];
+  created: number[];
+}
+
 const CREATED = Buffer.from('"type":"message.created"');
 const RECALLED = Buffer.from('"type":"message.recalled"');
 
-export async function runFanout(run: FanoutRun): Promise<FanoutResult> {
-  const devices = run.group.devices;
-  const reachAll: number[] = [];
-  const perDevice: number[] = [];
-  const acks: number[] = [];
-  const created: number[] = [];
-  const body = 'r'.repeat(run.bodyBytes);
-
-  for (let round = 0; round < run.warmup + run.rounds; round++) {
-    const clientMsgId = `${run.label}-${round}`;
-    const sendStart = performance.now();
-    const createdAt = await everyDevice(
-      devices,
-      marker(CREATED, `"clientMsgId":"${clientMsgId}"`),
-      async () => {
-        const id = await run.send(run.sender, run.group, clientMsgId, body);
-        if (id === null) throw new Error(`round ${round + 1}: the send was refused`);
-        return id;
-      },
-      run.timeoutMs,
-      `round ${round + 1}: message.created`,
-    );
-    const messageId = createdAt.result;
-
-    const recallStart = performance.now();
-    let ackMs = NaN;
-    const recalled = await everyDevice(
-      devices,
-      marker(RECALLED, `"messageId":"${messageId}"`),
-      async () => {
-        const ok = await run.recall(run.sender, messageId);
-        ackMs = performance.now() - recallStart;
-        if (!ok) throw new Error(`round ${round + 1}: the recall was refused`);
-        return ok;
-      },
-      run.timeoutMs,
-      `round ${round + 1}: message.recalled`,
-    );
-    if (round < run.warmup) continue;
-    let last = 0;
-    for (const at of recalled.times) {
-      perDevice.push(at - recallStart);
-      last = Math.max(last, at - recallStart);
-    }
-    reachAll.push(last);
-    acks.push(ackMs);
-    created.push(Math.max(...createdAt.times) - sendStart);
-    run.onRound?.(round + 1 - run.warmup, last);
+/** Returns one result per variant, in the order given. */
+export async function runFanout(run: FanoutRun): Promise<FanoutResult[]> {
+  const samples: Samples[] = run.variants.map(() => ({ reachAll: [], perDevice: [], acks: [], created: [] }));
+  const total = (run.warmup + run.rounds) * run.variants.length;
+  for (let round = 0; round < total; round++) {
+    const v = round % run.variants.length;
+    const variant = run.variants[v]!;
+    const measured = await oneRound(run, variant.recall, `${run.label}-${round}`, round + 1);
+    if (round < run.warmup * run.variants.length) continue;
+    const into = samples[v]!;
+    into.perDevice.push(...measured.perDevice);
+    into.reachAll.push(measured.reachAll);
+    into.acks.push(measured.ack);
+    into.created.push(measured.created);
+    run.onRound?.(round + 1 - run.warmup * run.variants.length, variant.name, measured.reachAll);
   }
+  return samples.map((s) => ({
+    rounds: s.reachAll.length,
+    reachAll: distribution(s.reachAll),
+    perDevice: distribution(s.perDevice),
+    ack: distribution(s.acks),
+    createdReachAll: distribution(s.created),
+  }));
+}
+
+async function oneRound(run: FanoutRun, recall: RecallOp, clientMsgId: string, round: number) {
+  const devices = run.group.devices;
+  const body = 'r'.repeat(run.bodyBytes);
+  const sendStart = performance.now();
+  const created = await everyDevice(
+    devices,
+    marker(CREATED, `"clientMsgId":"${clientMsgId}"`),
+    async () => {
+      const id = await run.send(run.sender, run.group, clientMsgId, body);
+      if (id === null) throw new Error(`round ${round}: the send was refused`);
+      return id;
+    },
+    run.timeoutMs,
+    `round ${round}: message.created`,
+  );
+  const messageId = created.result;
+
+  const recallStart = performance.now();
+  let ack = NaN;
+  const recalled = await everyDevice(
+    devices,
+    marker(RECALLED, `"messageId":"${messageId}"`),
+    async () => {
+      const ok = await recall(run.sender, messageId);
+      ack = performance.now() - recallStart;
+      if (!ok) throw new Error(`round ${round}: the recall was refused`);
+      return ok;
+    },
+    run.timeoutMs,
+    `round ${round}: message.recalled`,
+  );
+  const perDevice = Array.from(recalled.times, (at) => at - recallStart);
   return {
-    rounds: reachAll.length,
-    reachAll: distribution(reachAll),
-    perDevice: distribution(perDevice),
-    ack: distribution(acks),
-    createdReachAll: distribution(created),
+    perDevice,
+    reachAll: Math.max(...perDevice),
+    ack,
+    created: Math.max(...created.times) - sendStart,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Device, Group } from './devices.js';
+import type { Device } from './devices.js';
 import type { HttpClient } from './http-client.js';
 import { Peer } from './peer.js';
 import { mapLimit } from './pool.js';
@@ -89,8 +89,4 @@ export async function createGroups(
     bar.increment();
     return { conversationId, members };
   });
-}
-
-export function groupOf(conversationId: string, devices: readonly Device[]): Group {
-  return { conversationId, devices };
 }

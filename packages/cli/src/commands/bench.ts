@@ -71,8 +71,9 @@ Examples:
   retract bench --no-throughput --devices 500 --recalls 200 --recall-via ws
   retract bench --cpu-prof ./profiles --json > bench.json`,
     )
-    .action(async (flags: BenchFlags) => {
-      const options = parseBenchFlags(flags);
+    .action(async (_local: BenchFlags, command: Command) => {
+      // With globals: the root program may define --json too, and then it is parsed there.
+      const options = parseBenchFlags(command.optsWithGlobals<BenchFlags>());
       const results = await runBench(options);
       process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : renderReport(results));
     });

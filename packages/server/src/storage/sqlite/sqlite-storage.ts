@@ -5,6 +5,8 @@ import type { Storage, StorageReader, StorageTx } from '../storage.js';
 import { migrations } from './migrations.js';
 import { Mutex } from './mutex.js';
 import { prepareStatements, SqliteTx } from './sqlite-tx.js';
+import { GroupCommitter } from './group-commit.js';
+import { Checkpointer } from './checkpointer.js';
 
 export interface SqliteStorageOptions {
   /** A file path, or ':memory:'. */
@@ -47,30 +49,27 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     if (closed) return Promise.reject(new Error('storage is closed'));
     return mutex.run(fn);
   };
+  // An in-memory database has no files to checkpoint or purge.
+  const checkpointer = options.path === ':memory:' ? null : new Checkpointer(options.path);
+  db.pragma('wal_autocheckpoint = 0');
+  const writer = new GroupCommitter<StorageTx>(db, mutex, tx, () => checkpointer?.written());
 
   return {
     transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
-      return guard(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(tx);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      });
+      if (closed) return Promise.reject(new Error('storage is closed'));
+      return writer.run(fn);
     },
     read<T>(fn: (tx: StorageReader) => Promise<T>): Promise<T> {
       return guard(() => fn(tx));
     },
     purgeErased(): Promise<void> {
-      queuedPurge ??= guard(async () => {
+      if (!checkpointer) return Promise.resolve();
+      // TRUNCATE copies every frame into the main file (whose erased cells secure_delete zeroed) and
+      // cuts the WAL to zero bytes, so the old frames holding the text are gone too. A purge not yet
+      // started covers every erase committed before it, so concurrent recalls share one.
+      queuedPurge ??= Promise.resolve().then(() => {
         queuedPurge = null;
-        // TRUNCATE copies every frame into the main file (whose erased cells secure_delete zeroed) and
-        // cuts the WAL to zero bytes, so the old frames holding the text are gone too.
-        db.pragma('wal_checkpoint(TRUNCATE)');
+        return checkpointer.truncate();
       });
       return queuedPurge;
     },
@@ -82,6 +81,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     close(): Promise<void> {
       return guard(async () => {
         closed = true;
+        await checkpointer?.close();
+        db.pragma('wal_checkpoint(TRUNCATE)');
         db.close();
       });
     },
