@@ -147,6 +147,29 @@ export function storageContract(factory: StorageFactory): void {
       assert.deepEqual(await storage.read((tx) => tx.readEvents(a, 0, 10)), []);
     });
 
+    it('isolates a failing transaction from others running at the same moment', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      const results = await Promise.allSettled([
+        storage.transaction((tx) => tx.appendEvent(event(c, null, 'member.added'), [a])),
+        storage.transaction(async (tx) => {
+          await tx.appendEvent(event(c, null, 'member.added'), [a, b]);
+          throw new Error('boom');
+        }),
+        storage.transaction((tx) => tx.appendEvent(event(c, null, 'member.added'), [a, b])),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      // b heard of one group event (the failing one left no trace), a of two; both numbered without gaps.
+      assert.deepEqual(
+        (await storage.read((tx) => tx.readEvents(a, 0, 10))).map((e) => e.seq),
+        [1, 2],
+      );
+      assert.equal(await storage.read((tx) => tx.lastSeq(b)), 1);
+    });
+
     it('renders message events from the message’s current state, erased content included', async () => {
       const [a, b] = [await user(), await user()];
       const c = await group([a, b]);
