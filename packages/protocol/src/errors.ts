@@ -67,6 +67,31 @@ export const errorRegistry = {
     message: 'The time to recall this message has passed.',
     doc: '`details` carries `windowSeconds`, `sentAt` and `now` (server clock, ISO 8601) — the facts behind the decision.',
   },
+  content_type_not_recallable: {
+    status: 403,
+    message: 'Messages of this type cannot be recalled here.',
+    doc: 'The policy in force does not list the message’s content type as recallable. `details.type` names it.',
+  },
+  reason_required: {
+    status: 422,
+    message: 'A reason is required to remove someone else’s message.',
+    doc: 'The policy requires moderators to give a reason; send `{ "reason": "…" }`.',
+  },
+  needs_consent: {
+    status: 403,
+    message: 'The time to recall this message has passed; you can ask for consent instead.',
+    doc: 'Past the window, but the policy allows a consent request until `details.consentUntil`.',
+  },
+  policy_invalid: {
+    status: 422,
+    message: 'The policy document is not valid.',
+    doc: '`details.errors` lists each problem with its JSON path; `details.path` is the first.',
+  },
+  policy_out_of_bounds: {
+    status: 422,
+    message: 'The policy goes beyond what the server allows for conversations.',
+    doc: '`details.errors` lists each setting that exceeds the operator’s bounds, with its path.',
+  },
   invalid_conversation: {
     status: 422,
     message: 'That conversation cannot be created or changed that way.',

@@ -11,9 +11,13 @@ export type ConversationKind = Static<typeof ConversationKind>;
 export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
 export type Role = Static<typeof Role>;
 
-/** Who took a message back, in which capacity. */
+/**
+ * Who took a message back, in which capacity: the sender; the other side of a direct chat where the
+ * policy lets either side recall (`peer`); or a moderator by conversation role or server role.
+ */
 export const RecallRole = Type.Union([
   Type.Literal('sender'),
+  Type.Literal('peer'),
   Type.Literal('owner'),
   Type.Literal('admin'),
   Type.Literal('server_admin'),
@@ -46,6 +50,8 @@ export const Tombstone = Type.Object({
   recalledBy: Id,
   role: RecallRole,
   reason: Type.Union([Type.String(), Type.Null()]),
+  /** What recipients are shown for a moderator's removal ("Removed by an admin"); null for the sender's own. */
+  label: Type.Union([Type.String(), Type.Null()]),
 });
 export type Tombstone = Static<typeof Tombstone>;
 

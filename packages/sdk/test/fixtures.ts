@@ -43,7 +43,7 @@ export function message(
 }
 
 export function tombstone(by = alice, reason: string | null = null): Tombstone {
-  return { recalledAt: at(2), recalledBy: by, role: 'sender', reason };
+  return { recalledAt: at(2), recalledBy: by, role: 'sender', reason, label: null };
 }
 
 export function recalledMessage(id: string, conversationId: string, by = alice): Message {

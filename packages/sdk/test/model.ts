@@ -102,6 +102,7 @@ export class Model {
           recalledBy: message.senderId,
           role: 'sender',
           reason: null,
+          label: null,
         };
         if (this.#meIn(message.conversationId)) {
           this.#emit({

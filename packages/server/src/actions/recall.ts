@@ -43,6 +43,7 @@ export async function recallMessage(
       recalledBy: actor.userId,
       role: decision.role,
       reason: input.reason ?? null,
+      label: null,
     };
     await tx.eraseMessage(message.id, tombstone);
     const pair: EventPair = messageRecalled(message, tombstone);

@@ -12,7 +12,13 @@ import type {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function tombstoneView(t: TombstoneRecord): Tombstone {
-  return { recalledAt: iso(t.recalledAt), recalledBy: t.recalledBy, role: t.role, reason: t.reason };
+  return {
+    recalledAt: iso(t.recalledAt),
+    recalledBy: t.recalledBy,
+    role: t.role,
+    reason: t.reason,
+    label: t.label,
+  };
 }
 
 /** A recalled message has no body, whatever the record says; a hidden one shows none to its hider. */

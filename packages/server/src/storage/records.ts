@@ -46,6 +46,7 @@ export interface TombstoneRecord {
   readonly recalledBy: string;
   readonly role: RecallRole;
   readonly reason: string | null;
+  readonly label: string | null;
 }
 
 export interface MessageRecord {

@@ -21,6 +21,7 @@ const tombstone = {
   recalledBy: 'u_alice',
   role: 'sender' as const,
   reason: null,
+  label: null,
 };
 
 describe('decideRecall', () => {

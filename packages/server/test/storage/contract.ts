@@ -177,7 +177,13 @@ export function storageContract(factory: StorageFactory): void {
       const [live] = await storage.read((tx) => tx.readEvents(b, 0, 10));
       assert.equal(live?.message?.body, 'secret words');
       await storage.transaction((tx) =>
-        tx.eraseMessage(m.id, { recalledAt: T0 + 1, recalledBy: a, role: 'sender', reason: null }),
+        tx.eraseMessage(m.id, {
+          recalledAt: T0 + 1,
+          recalledBy: a,
+          role: 'sender',
+          reason: 'typo',
+          label: 'Removed by an admin',
+        }),
       );
       const [after] = await storage.read((tx) => tx.readEvents(b, 0, 10));
       assert.equal(after?.message?.body, null);
@@ -185,7 +191,8 @@ export function storageContract(factory: StorageFactory): void {
         recalledAt: T0 + 1,
         recalledBy: a,
         role: 'sender',
-        reason: null,
+        reason: 'typo',
+        label: 'Removed by an admin',
       });
       const stored = await storage.read((tx) => tx.findMessage(m.id));
       assert.equal(stored?.body, null);

@@ -61,9 +61,15 @@ export class Checkpointer {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    // Referenced again so the process waits for the thread to end instead of exiting under it.
-    this.worker.ref();
-    await this.worker.terminate();
+    // A referenced handle alone did not always keep the event loop alive until the thread had ended
+    // (the loop could drain with close() still pending); a timer does.
+    const keepAlive = setInterval(() => {}, 1000);
+    try {
+      this.worker.ref();
+      await this.worker.terminate();
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   private checkpoint(mode: CheckpointRequest['mode']): Promise<void> {

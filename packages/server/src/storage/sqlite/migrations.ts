@@ -84,4 +84,12 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX inbox_by_event ON inbox(event_id);
   `,
+  `
+  -- Policies: a moderator's removal carries the label recipients see; detectors' findings (names only,
+  -- never the matched text) give flagged messages their longer window; owners may set a conversation's
+  -- policy within the server's bounds.
+  ALTER TABLE messages ADD COLUMN recall_label TEXT;
+  ALTER TABLE messages ADD COLUMN flags TEXT;
+  ALTER TABLE conversations ADD COLUMN policy TEXT;
+  `,
 ];

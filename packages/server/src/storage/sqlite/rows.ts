@@ -69,6 +69,7 @@ export interface MessageRow {
   recalled_by: string | null;
   recall_role: string | null;
   recall_reason: string | null;
+  recall_label: string | null;
 }
 export const toMessage = (r: MessageRow): MessageRecord => ({
   id: r.id,
@@ -87,6 +88,7 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
           recalledBy: r.recalled_by ?? '',
           role: (r.recall_role ?? 'sender') as RecallRole,
           reason: r.recall_reason,
+          label: r.recall_label,
         },
 });
 
@@ -111,6 +113,7 @@ export interface EventRow {
   m_recalled_by: string | null;
   m_recall_role: string | null;
   m_recall_reason: string | null;
+  m_recall_label: string | null;
 }
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
   seq: r.seq,
@@ -136,6 +139,7 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
           recalled_by: r.m_recalled_by,
           recall_role: r.m_recall_role,
           recall_reason: r.m_recall_reason,
+          recall_label: r.m_recall_label,
         }),
 });
 

@@ -30,7 +30,7 @@ import {
 const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_conversation_id,
   m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
   m.sent_at AS m_sent_at, m.recalled_at AS m_recalled_at, m.recalled_by AS m_recalled_by,
-  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason`;
+  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label`;
 
 /** Every statement prepared once per connection. */
 function prepare(db: Database.Database) {
@@ -85,7 +85,8 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
     ),
     eraseMessage: db.prepare(
-      `UPDATE messages SET body = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?, recall_reason = ?
+      `UPDATE messages SET body = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?, recall_reason = ?,
+              recall_label = ?
        WHERE id = ?`,
     ),
     hide: db.prepare(
@@ -235,7 +236,7 @@ export class SqliteTx implements StorageTx {
     return { ...m, pos: row.pos, tombstone: null };
   }
   async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
-    this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, id);
+    this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, t.label, id);
   }
   async hideMessage(userId: string, messageId: string, at: number): Promise<boolean> {
     return this.s.hide.run(userId, messageId, at).changes === 1;
