@@ -72,6 +72,7 @@ export async function createConversation(
       title: input.title ?? null,
       createdAt: now,
       directKey: key,
+      policy: null,
     });
     // In a direct conversation both are owners: neither outranks the other.
     await tx.insertMember({ conversationId: id, userId: actor.userId, role: 'owner', joinedAt: now });

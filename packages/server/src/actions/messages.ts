@@ -30,6 +30,7 @@ export async function sendMessage(
       type: 'text',
       body: input.body,
       sentAt: ctx.clock.now(),
+      flags: [],
     });
     const pair = messageCreated(record);
     const recipients = (await tx.listMembers(input.conversationId)).map((m) => m.userId);

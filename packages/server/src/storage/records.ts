@@ -25,6 +25,8 @@ export interface ConversationRecord {
   readonly createdAt: number;
   /** Set for direct conversations only, so a pair has one. */
   readonly directKey: string | null;
+  /** The conversation's own policy document (owners set it within the server's bounds), or null. */
+  readonly policy: unknown;
 }
 
 export interface MemberRecord {
@@ -61,6 +63,8 @@ export interface MessageRecord {
   readonly body: string | null;
   readonly sentAt: number;
   readonly tombstone: TombstoneRecord | null;
+  /** Names of the detectors that flagged the text when it was sent — never what they matched. */
+  readonly flags: readonly string[];
 }
 
 export type NewMessage = Omit<MessageRecord, 'pos' | 'tombstone'>;

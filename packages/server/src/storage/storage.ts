@@ -76,6 +76,8 @@ export interface StorageTx extends StorageReader {
   advanceCursor(deviceId: string, seq: number): Promise<void>;
 
   insertConversation(conversation: ConversationRecord): Promise<void>;
+  /** Replaces the conversation's own policy document (null: inherit the server's). */
+  setConversationPolicy(id: string, policy: unknown): Promise<void>;
   /** Adds the member (no-op when already one); they will see messages stored from now on. */
   insertMember(member: Omit<MemberRecord, 'username'>): Promise<void>;
   deleteMember(conversationId: string, userId: string): Promise<void>;

@@ -48,7 +48,14 @@ export function storageContract(factory: StorageFactory): void {
     async function group(members: string[]) {
       const id = uid('c');
       await storage.transaction(async (tx) => {
-        await tx.insertConversation({ id, kind: 'group', title: 'g', createdAt: T0, directKey: null });
+        await tx.insertConversation({
+          id,
+          kind: 'group',
+          title: 'g',
+          createdAt: T0,
+          directKey: null,
+          policy: null,
+        });
         for (const [i, m] of members.entries()) {
           await tx.insertMember({
             conversationId: id,
@@ -61,7 +68,7 @@ export function storageContract(factory: StorageFactory): void {
       return id;
     }
 
-    async function message(conversationId: string, senderId: string, body = 'hello') {
+    async function message(conversationId: string, senderId: string, body = 'hello', flags: string[] = []) {
       return storage.transaction(async (tx) => {
         const m = await tx.insertMessage({
           id: uid('m'),
@@ -71,6 +78,7 @@ export function storageContract(factory: StorageFactory): void {
           type: 'text',
           body,
           sentAt: T0,
+          flags,
         });
         const members = (await tx.listMembers(conversationId)).map((x) => x.userId);
         await tx.appendEvent(event(conversationId, m.id), members);
@@ -199,6 +207,18 @@ export function storageContract(factory: StorageFactory): void {
       assert.deepEqual((await storage.read((tx) => tx.usersWhoReceived(m.id))).sort(), [a, b].sort());
     });
 
+    it('keeps detector flags with the message and policy documents with the conversation', async () => {
+      const a = await user();
+      const c = await group([a]);
+      const m = await message(c, a, 'mail me at a@example.com', ['email']);
+      assert.deepEqual((await storage.read((tx) => tx.findMessage(m.id)))?.flags, ['email']);
+      assert.equal((await storage.read((tx) => tx.findConversation(c)))?.policy, null);
+      await storage.transaction((tx) => tx.setConversationPolicy(c, { preset: 'dingtalk' }));
+      assert.deepEqual((await storage.read((tx) => tx.findConversation(c)))?.policy, { preset: 'dingtalk' });
+      await storage.transaction((tx) => tx.setConversationPolicy(c, null));
+      assert.equal((await storage.read((tx) => tx.findConversation(c)))?.policy, null);
+    });
+
     it('finds a message by its sender and client id', async () => {
       const a = await user();
       const c = await group([a]);
@@ -246,7 +266,14 @@ export function storageContract(factory: StorageFactory): void {
       const id = uid('c');
       const key = `${a}:${b}`;
       await storage.transaction(async (tx) => {
-        await tx.insertConversation({ id, kind: 'direct', title: null, createdAt: T0, directKey: key });
+        await tx.insertConversation({
+          id,
+          kind: 'direct',
+          title: null,
+          createdAt: T0,
+          directKey: key,
+          policy: { preset: 'telegram' },
+        });
         await tx.insertMember({ conversationId: id, userId: a, role: 'owner', joinedAt: T0 });
         await tx.insertMember({ conversationId: id, userId: b, role: 'owner', joinedAt: T0 });
       });

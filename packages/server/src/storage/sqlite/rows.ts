@@ -39,6 +39,7 @@ export interface ConversationRow {
   title: string | null;
   created_at: number;
   direct_key: string | null;
+  policy: string | null;
 }
 export const toConversation = (r: ConversationRow): ConversationRecord => ({
   id: r.id,
@@ -46,6 +47,7 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   title: r.title,
   createdAt: r.created_at,
   directKey: r.direct_key,
+  policy: r.policy === null ? null : (JSON.parse(r.policy) as unknown),
 });
 
 export interface MemberRow {
@@ -70,6 +72,7 @@ export interface MessageRow {
   recall_role: string | null;
   recall_reason: string | null;
   recall_label: string | null;
+  flags: string | null;
 }
 export const toMessage = (r: MessageRow): MessageRecord => ({
   id: r.id,
@@ -80,6 +83,7 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   type: 'text',
   body: r.body,
   sentAt: r.sent_at,
+  flags: r.flags === null ? [] : (JSON.parse(r.flags) as string[]),
   tombstone:
     r.recalled_at === null
       ? null
@@ -114,6 +118,7 @@ export interface EventRow {
   m_recall_role: string | null;
   m_recall_reason: string | null;
   m_recall_label: string | null;
+  m_flags: string | null;
 }
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
   seq: r.seq,
@@ -140,6 +145,7 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
           recall_role: r.m_recall_role,
           recall_reason: r.m_recall_reason,
           recall_label: r.m_recall_label,
+          flags: r.m_flags,
         }),
 });
 

@@ -30,7 +30,7 @@ import {
 const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_conversation_id,
   m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
   m.sent_at AS m_sent_at, m.recalled_at AS m_recalled_at, m.recalled_by AS m_recalled_by,
-  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label`;
+  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label, m.flags AS m_flags`;
 
 /** Every statement prepared once per connection. */
 function prepare(db: Database.Database) {
@@ -52,8 +52,10 @@ function prepare(db: Database.Database) {
       'SELECT * FROM conversations WHERE direct_key = ?',
     ),
     insertConversation: db.prepare(
-      'INSERT INTO conversations (id, kind, title, created_at, direct_key) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO conversations (id, kind, title, created_at, direct_key, policy) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    setPolicy: db.prepare('UPDATE conversations SET policy = ? WHERE id = ?'),
+
     membership: db.prepare<[string, string], { role: string; from_pos: number }>(
       'SELECT role, from_pos FROM members WHERE conversation_id = ? AND user_id = ?',
     ),
@@ -81,8 +83,8 @@ function prepare(db: Database.Database) {
        ORDER BY m.pos DESC LIMIT ?`,
     ),
     insertMessage: db.prepare<unknown[], { pos: number }>(
-      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at, flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
     ),
     eraseMessage: db.prepare(
       `UPDATE messages SET body = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?, recall_reason = ?,
@@ -214,7 +216,17 @@ export class SqliteTx implements StorageTx {
     this.s.advanceCursor.run(seq, deviceId);
   }
   async insertConversation(c: ConversationRecord): Promise<void> {
-    this.s.insertConversation.run(c.id, c.kind, c.title, c.createdAt, c.directKey);
+    this.s.insertConversation.run(
+      c.id,
+      c.kind,
+      c.title,
+      c.createdAt,
+      c.directKey,
+      c.policy === null ? null : JSON.stringify(c.policy),
+    );
+  }
+  async setConversationPolicy(id: string, policy: unknown): Promise<void> {
+    this.s.setPolicy.run(policy === null ? null : JSON.stringify(policy), id);
   }
   async insertMember(m: Omit<MemberRecord, 'username'>): Promise<void> {
     this.s.insertMember.run(m.conversationId, m.userId, m.role, m.joinedAt);
@@ -231,6 +243,7 @@ export class SqliteTx implements StorageTx {
       m.type,
       m.body,
       m.sentAt,
+      m.flags.length === 0 ? null : JSON.stringify(m.flags),
     );
     if (!row) throw new Error('insert returned no row');
     return { ...m, pos: row.pos, tombstone: null };

@@ -1,0 +1,40 @@
+/** The recall policy engine: documents, presets, scopes and decisions. Pure: no I/O, no clock. */
+export {
+  PolicyDocumentSchema,
+  contentTypes,
+  formatPolicyError,
+  maxFiniteWindowSeconds,
+  maxLabelLength,
+  moderatorRoles,
+  placeholderModes,
+  presetNames,
+  validatePolicyDocument,
+} from './document.js';
+export type {
+  ContentType,
+  EffectivePolicy,
+  KindWindows,
+  ModeratorRole,
+  PlaceholderMode,
+  PolicyDocument,
+  PolicyError,
+  PolicyValidation,
+  PresetName,
+  Window,
+} from './document.js';
+export { defaultPolicy, presets } from './presets.js';
+export { BoundsSchema, applyDocument, checkConversationPolicy, noBounds, resolvePolicy } from './resolve.js';
+export type { Bounds, PolicyScopes } from './resolve.js';
+export { decideRecall, recallOptions } from './decide.js';
+export type {
+  RecallBasis,
+  RecallCapacity,
+  RecallContext,
+  RecallDecision,
+  RecallDenialCode,
+  RecallFacts,
+  RecallInput,
+  RecallOption,
+  RecallOptions,
+} from './decide.js';
+export { closesAt, senderWindow, withinWindow } from './window.js';

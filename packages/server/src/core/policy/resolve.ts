@@ -1,0 +1,293 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { ConversationKind } from '@retract/protocol';
+import {
+  contentTypes,
+  maxFiniteWindowSeconds,
+  type ContentType,
+  type EffectivePolicy,
+  type KindWindows,
+  type PolicyDocument,
+  type PolicyError,
+  type Window,
+} from './document.js';
+import { deepFreeze } from './freeze.js';
+import { defaultPolicy, presets } from './presets.js';
+import { exceeds, senderWindow, shorter } from './window.js';
+
+const kinds = ['direct', 'group'] as const satisfies readonly ConversationKind[];
+
+const BoundWindow = Type.Unsafe<Window>({
+  type: ['integer', 'null'],
+  minimum: 0,
+  maximum: maxFiniteWindowSeconds,
+});
+
+/**
+ * What the server operator lets a conversation owner set. Values the owner's policy *changes* are held
+ * to these; the operator's own server and kind scopes are not.
+ */
+export const BoundsSchema = Type.Object(
+  {
+    maxSenderWindowSeconds: BoundWindow,
+    maxModeratorWindowSeconds: BoundWindow,
+    allowUntilRead: Type.Boolean(),
+    allowConsent: Type.Boolean(),
+    allowDirectPeerRecall: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type Bounds = Readonly<Static<typeof BoundsSchema>>;
+
+/** Bounds that allow everything: a conversation may set any valid policy. */
+export const noBounds: Bounds = Object.freeze({
+  maxSenderWindowSeconds: null,
+  maxModeratorWindowSeconds: null,
+  allowUntilRead: true,
+  allowConsent: true,
+  allowDirectPeerRecall: true,
+});
+
+export interface PolicyScopes {
+  readonly server: PolicyDocument;
+  readonly kinds?: { readonly direct?: PolicyDocument; readonly group?: PolicyDocument };
+  readonly conversation?: PolicyDocument | null;
+  readonly kind: ConversationKind;
+  readonly bounds: Bounds;
+}
+
+/**
+ * The policy in force for one conversation: defaults, then the server document, then the document for
+ * the conversation's kind, then the conversation's own. Each layer starts from its preset if it names
+ * one (replacing everything before it), then overrides field by field; nested objects merge, arrays
+ * replace. The conversation layer is clamped to `bounds` (a conversation may always tighten; whatever it
+ * changes may loosen only up to the bounds) — defensively, since the API should already have refused it
+ * with `checkConversationPolicy`.
+ */
+export function resolvePolicy(scopes: PolicyScopes): EffectivePolicy {
+  let policy = applyDocument(defaultPolicy, scopes.server);
+  const kindDoc = scopes.kinds?.[scopes.kind];
+  if (kindDoc !== undefined) policy = applyDocument(policy, kindDoc);
+  const conversation = scopes.conversation;
+  if (conversation !== undefined && conversation !== null) {
+    policy = clampToBounds(policy, applyDocument(policy, conversation), scopes.bounds);
+  }
+  return deepFreeze(policy);
+}
+
+/** One layer: start from the document's preset (or `base`), then apply its fields. */
+export function applyDocument(base: EffectivePolicy, doc: PolicyDocument): EffectivePolicy {
+  const start = doc.preset === undefined ? base : presets[doc.preset];
+  const w = doc.windows;
+  return {
+    preset: start.preset,
+    windows: {
+      direct: pick(w?.direct, start.windows.direct),
+      group: pick(w?.group, start.windows.group),
+      types: mergeTypeWindows(start.windows.types, w?.types),
+    },
+    recallableTypes: doc.recallableTypes ?? start.recallableTypes,
+    moderation: {
+      roles: doc.moderation?.roles ?? start.moderation.roles,
+      windowSeconds: pick(doc.moderation?.windowSeconds, start.moderation.windowSeconds),
+      requireReason: doc.moderation?.requireReason ?? start.moderation.requireReason,
+      label: doc.moderation?.label ?? start.moderation.label,
+    },
+    directPeerMayRecall: doc.directPeerMayRecall ?? start.directPeerMayRecall,
+    untilRead: doc.untilRead ?? start.untilRead,
+    consent: {
+      enabled: doc.consent?.enabled ?? start.consent.enabled,
+      maxAgeSeconds: pick(doc.consent?.maxAgeSeconds, start.consent.maxAgeSeconds),
+      requestTtlSeconds: doc.consent?.requestTtlSeconds ?? start.consent.requestTtlSeconds,
+    },
+    reEditSeconds: doc.reEditSeconds ?? start.reEditSeconds,
+    smartWindow: {
+      enabled: doc.smartWindow?.enabled ?? start.smartWindow.enabled,
+      windowSeconds: pick(doc.smartWindow?.windowSeconds, start.smartWindow.windowSeconds),
+    },
+    placeholder: doc.placeholder ?? start.placeholder,
+  };
+}
+
+/**
+ * What in an owner's conversation policy exceeds the server's bounds, with paths, so the API can refuse
+ * it. A named preset counts as setting its values (reported at `/preset`); features a preset leaves off
+ * are not checked.
+ */
+export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): PolicyError[] {
+  const errors: PolicyError[] = [];
+  const preset = doc.preset === undefined ? undefined : presets[doc.preset];
+  const fromPreset = (field: string) => `preset ${String(doc.preset)} sets ${field} to`;
+
+  const sender = (path: string, value: Window | undefined, field?: string) => {
+    if (value === undefined || !exceeds(value, bounds.maxSenderWindowSeconds)) return;
+    errors.push({
+      path: field === undefined ? path : '/preset',
+      message: `${field === undefined ? '' : `${fromPreset(field)} `}${show(value)} exceeds the server's maximum sender window of ${show(bounds.maxSenderWindowSeconds)}`,
+    });
+  };
+  for (const kind of kinds) {
+    sender(`/windows/${kind}`, doc.windows?.[kind]);
+    if (doc.windows?.[kind] === undefined && preset !== undefined) {
+      sender('', preset.windows[kind], `windows.${kind}`);
+    }
+  }
+  const typed = doc.windows?.types;
+  for (const type of contentTypes) {
+    const entry = typed?.[type];
+    if (entry === undefined) {
+      const fromP = preset?.windows.types[type];
+      for (const kind of kinds) sender('', fromP?.[kind], `windows.types.${type}.${kind}`);
+    } else if (entry === null || typeof entry === 'number') {
+      sender(`/windows/types/${type}`, entry);
+    } else {
+      for (const kind of kinds) sender(`/windows/types/${type}/${kind}`, entry[kind]);
+    }
+  }
+  sender('/smartWindow/windowSeconds', doc.smartWindow?.windowSeconds);
+  if (
+    doc.smartWindow?.windowSeconds === undefined &&
+    preset !== undefined &&
+    (doc.smartWindow?.enabled ?? preset.smartWindow.enabled)
+  ) {
+    sender('', preset.smartWindow.windowSeconds, 'smartWindow.windowSeconds');
+  }
+
+  const moderator = doc.moderation?.windowSeconds;
+  if (moderator !== undefined && exceeds(moderator, bounds.maxModeratorWindowSeconds)) {
+    errors.push({
+      path: '/moderation/windowSeconds',
+      message: `${show(moderator)} exceeds the server's maximum moderator window of ${show(bounds.maxModeratorWindowSeconds)}`,
+    });
+  } else if (
+    moderator === undefined &&
+    preset !== undefined &&
+    (doc.moderation?.roles ?? preset.moderation.roles).length > 0 &&
+    exceeds(preset.moderation.windowSeconds, bounds.maxModeratorWindowSeconds)
+  ) {
+    errors.push({
+      path: '/preset',
+      message: `${fromPreset('moderation.windowSeconds')} ${show(preset.moderation.windowSeconds)}, above the server's maximum moderator window of ${show(bounds.maxModeratorWindowSeconds)}`,
+    });
+  }
+
+  const feature = (
+    path: string,
+    value: boolean | undefined,
+    presetValue: boolean | undefined,
+    allowed: boolean,
+    what: string,
+  ) => {
+    if (allowed) return;
+    if (value === true)
+      errors.push({ path, message: `this server does not let conversations enable ${what}` });
+    else if (value === undefined && presetValue === true) {
+      errors.push({
+        path: '/preset',
+        message: `preset ${String(doc.preset)} enables ${what}, which this server does not let conversations enable`,
+      });
+    }
+  };
+  feature('/untilRead', doc.untilRead, preset?.untilRead, bounds.allowUntilRead, 'recall until read');
+  feature(
+    '/consent/enabled',
+    doc.consent?.enabled,
+    preset?.consent.enabled,
+    bounds.allowConsent,
+    'consent recall',
+  );
+  feature(
+    '/directPeerMayRecall',
+    doc.directPeerMayRecall,
+    preset?.directPeerMayRecall,
+    bounds.allowDirectPeerRecall,
+    'recall by the other side of a direct chat',
+  );
+  return errors;
+}
+
+/**
+ * Holds what the conversation layer changed to the bounds. A value equal to the inherited one is the
+ * operator's and stands; a changed value is cut to the bound (windows) or back to off (features).
+ */
+function clampToBounds(inherited: EffectivePolicy, next: EffectivePolicy, bounds: Bounds): EffectivePolicy {
+  const cap = (before: Window, after: Window, max: Window) =>
+    after === before ? after : shorter(after, max);
+  const maxSender = bounds.maxSenderWindowSeconds;
+  const windows = {
+    direct: cap(inherited.windows.direct, next.windows.direct, maxSender),
+    group: cap(inherited.windows.group, next.windows.group, maxSender),
+    types: { ...next.windows.types } as Partial<Record<ContentType, KindWindows>>,
+  };
+  // Per (kind, type) so that no path — a new base window, a new or removed per-type entry — escapes.
+  for (const type of contentTypes) {
+    for (const kind of kinds) {
+      const target = cap(senderWindow(inherited, kind, type), senderWindow(next, kind, type), maxSender);
+      if (senderWindow({ ...next, windows }, kind, type) !== target) {
+        windows.types[type] = { ...windows.types[type], [kind]: target };
+      }
+    }
+  }
+  const feature = (before: boolean, after: boolean, allowed: boolean) => after && (before || allowed);
+  return {
+    ...next,
+    windows,
+    moderation: {
+      ...next.moderation,
+      // Windows that cannot apply (no moderator roles, smart window off) are left as they are.
+      windowSeconds:
+        next.moderation.roles.length === 0
+          ? next.moderation.windowSeconds
+          : cap(
+              inherited.moderation.windowSeconds,
+              next.moderation.windowSeconds,
+              bounds.maxModeratorWindowSeconds,
+            ),
+    },
+    smartWindow: {
+      ...next.smartWindow,
+      windowSeconds: next.smartWindow.enabled
+        ? cap(inherited.smartWindow.windowSeconds, next.smartWindow.windowSeconds, maxSender)
+        : next.smartWindow.windowSeconds,
+    },
+    untilRead: feature(inherited.untilRead, next.untilRead, bounds.allowUntilRead),
+    consent: {
+      ...next.consent,
+      enabled: feature(inherited.consent.enabled, next.consent.enabled, bounds.allowConsent),
+    },
+    directPeerMayRecall: feature(
+      inherited.directPeerMayRecall,
+      next.directPeerMayRecall,
+      bounds.allowDirectPeerRecall,
+    ),
+  };
+}
+
+function mergeTypeWindows(
+  base: EffectivePolicy['windows']['types'],
+  doc: NonNullable<PolicyDocument['windows']>['types'],
+): EffectivePolicy['windows']['types'] {
+  if (doc === undefined) return base;
+  const out: Partial<Record<ContentType, KindWindows>> = { ...base };
+  for (const type of contentTypes) {
+    const entry = doc[type];
+    if (entry === undefined) continue;
+    out[type] =
+      entry === null || typeof entry === 'number'
+        ? { direct: entry, group: entry }
+        : { ...base[type], ...withoutUndefined(entry) };
+  }
+  return out;
+}
+
+function withoutUndefined(entry: KindWindows): KindWindows {
+  return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) as KindWindows;
+}
+
+/** `null` is a value (no limit); only `undefined` means "not set here". */
+function pick<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+function show(window: Window): string {
+  return window === null ? 'no limit' : `${window} s`;
+}
