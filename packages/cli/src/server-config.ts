@@ -26,11 +26,15 @@ export function resolveServerConfig(flags: ServeFlags, env: Environment): Server
   const merged: Record<string, unknown> = { ...file, ...overrides };
   if (env.logLevel !== undefined) merged['log'] = { ...section(file, 'log'), level: env.logLevel };
   if (env.recallWindowSeconds !== undefined) {
+    // A shorthand for the sender's window in both kinds of conversation, over the file's default policy.
     const raw = env.recallWindowSeconds;
-    merged['recall'] = {
-      ...section(file, 'recall'),
-      windowSeconds:
-        raw === 'null' || raw === 'unlimited' ? null : toInt(raw, 'RETRACT_RECALL_WINDOW_SECONDS'),
+    const seconds =
+      raw === 'null' || raw === 'unlimited' ? null : toInt(raw, 'RETRACT_RECALL_WINDOW_SECONDS');
+    const policy = section(file, 'policy');
+    const base = section(policy, 'default');
+    merged['policy'] = {
+      ...policy,
+      default: { ...base, windows: { ...section(base, 'windows'), direct: seconds, group: seconds } },
     };
   }
   return loadConfig(merged);

@@ -11,6 +11,7 @@ import {
   Password,
   Role,
   Text,
+  Timestamp,
   Tombstone,
   User,
   Username,
@@ -118,6 +119,11 @@ export const RecallResponse = Type.Object({
   tombstone: Tombstone,
   /** False when the message had already been recalled; the existing tombstone is returned. */
   transitioned: Type.Boolean(),
+  /**
+   * Re-edit: the recalled text, handed back once to the device that recalled its own text message when
+   * the policy allows re-editing, with the moment that offer ends. The server keeps no copy.
+   */
+  reEdit: Type.Optional(Type.Object({ body: Type.String(), until: Timestamp })),
 });
 export type RecallResponse = Static<typeof RecallResponse>;
 

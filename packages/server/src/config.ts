@@ -1,5 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
+import {
+  BoundsSchema,
+  PolicyDocumentSchema,
+  formatPolicyError,
+  validatePolicyDocument,
+} from './core/policy/index.js';
 
 /**
  * The server's configuration: validated once at start-up (defaults filled in, unknown keys and
@@ -13,15 +19,33 @@ export const ConfigSchema = Type.Object(
     port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
     /** Where the embedded database lives. */
     dataDir: Type.String({ default: './data', minLength: 1 }),
-    recall: Type.Object(
+    /**
+     * Recall policy: the server's document, optional documents per conversation kind, and the bounds
+     * within which conversation owners may set their own. See docs/policies.md.
+     */
+    policy: Type.Object(
       {
-        /** Seconds from acceptance during which a sender may recall; 0 = never, null = no limit. */
-        windowSeconds: Type.Union([Type.Integer({ minimum: 0, maximum: 10 * 365 * 86400 }), Type.Null()], {
-          default: 120,
+        default: Type.Unsafe<Static<typeof PolicyDocumentSchema>>({ ...PolicyDocumentSchema, default: {} }),
+        direct: Type.Optional(PolicyDocumentSchema),
+        group: Type.Optional(PolicyDocumentSchema),
+        bounds: Type.Unsafe<Static<typeof BoundsSchema>>({
+          ...BoundsSchema,
+          default: {
+            maxSenderWindowSeconds: 7 * 86400,
+            maxModeratorWindowSeconds: null,
+            allowUntilRead: true,
+            allowConsent: true,
+            allowDirectPeerRecall: true,
+          },
         }),
       },
       { ...strict, default: {} },
     ),
+    /** Usernames with the server admin role (moderation in every conversation, where the policy names it). */
+    serverAdmins: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      default: [],
+      uniqueItems: true,
+    }),
     storage: Type.Object(
       {
         /** `normal`: commits survive a process crash; `full`: also a power cut (slower). */
@@ -86,7 +110,19 @@ export function loadConfig(input: unknown): ServerConfig {
       }),
     );
   }
-  return deepFreeze(copy as ServerConfig);
+  const config = copy as ServerConfig;
+  const problems: string[] = [];
+  for (const [scope, doc] of Object.entries({
+    default: config.policy.default,
+    direct: config.policy.direct,
+    group: config.policy.group,
+  })) {
+    if (doc === undefined) continue;
+    const checked = validatePolicyDocument(doc);
+    if (!checked.ok) problems.push(...checked.errors.map((e) => `/policy/${scope}${formatPolicyError(e)}`));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -26,6 +26,8 @@ export interface Logger {
 export interface Actor {
   readonly userId: string;
   readonly deviceId: string;
+  /** Holds the server admin role (from the configuration). */
+  readonly serverAdmin: boolean;
 }
 
 /**

@@ -1,16 +1,18 @@
 import type { api } from '@retract/protocol';
-import { decideRecall, type RecallDecision } from '../core/recall-decision.js';
-import { messageRecalled, type EventPair } from '../core/events.js';
+import { decideRecall, type RecallDecision } from '../core/policy/index.js';
+import { messageRecalled } from '../core/events.js';
 import { tombstoneView } from '../core/views.js';
 import { AppError } from '../errors.js';
-import type { Delivery, TombstoneRecord } from '../storage/records.js';
+import type { TombstoneRecord } from '../storage/records.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
+import { recallContext } from './recall-context.js';
 
 /**
- * Recalls a message. The server decides on its own clock; then one transaction turns the message into a
- * tombstone, erases its content and appends `message.recalled` to the stream of everyone who received the
- * message (the sender's other devices included). Only after commit is it published, and the erased text
- * purged from the storage files before the caller hears "done".
+ * Recalls a message. The server decides, on its own clock, under the policy in force in the message's
+ * conversation; then one transaction turns the message into a tombstone, erases its content and appends
+ * `message.recalled` to the stream of everyone who received it (the sender's other devices included).
+ * Only after commit is it published, and the erased text purged from the storage files before the caller
+ * hears "done".
  *
  * Idempotent: recalling again returns the same tombstone. Concurrent recalls serialise in storage, so
  * exactly one makes the transition.
@@ -21,35 +23,36 @@ export async function recallMessage(
   messageId: string,
   input: { reason?: string | undefined } = {},
 ): Promise<api.RecallResponse> {
+  const reason = input.reason?.trim() ? input.reason.trim() : null;
   const outcome = await ctx.storage.transaction(async (tx) => {
-    const message = await tx.findMessage(messageId);
-    if (!message) return { decision: { kind: 'hidden' } as RecallDecision };
-    const membership = await tx.findMembership(message.conversationId, actor.userId);
-    const visible = membership !== null && message.pos > membership.fromPos;
-    const decision = decideRecall({
-      actorId: actor.userId,
-      actorRole: visible ? membership.role : null,
-      message: {
-        senderId: message.senderId,
-        sentAtMs: message.sentAt,
-        tombstone: message.tombstone && tombstoneView(message.tombstone),
-      },
-      windowSeconds: ctx.config.recall.windowSeconds,
-      nowMs: ctx.clock.now(),
-    });
+    const found = await recallContext(ctx, tx, actor, messageId);
+    if (!found) return { decision: { kind: 'hidden' } as RecallDecision, conversationId: '' };
+    const { message, context } = found;
+    const decision = decideRecall({ ...context, reason });
     if (decision.kind !== 'allowed') return { decision, conversationId: message.conversationId };
     const tombstone: TombstoneRecord = {
-      recalledAt: ctx.clock.now(),
+      recalledAt: context.nowMs,
       recalledBy: actor.userId,
-      role: decision.role,
-      reason: input.reason ?? null,
-      label: null,
+      role: decision.as,
+      reason,
+      label: decision.label,
     };
     await tx.eraseMessage(message.id, tombstone);
-    const pair: EventPair = messageRecalled(message, tombstone);
-    const recipients = await tx.usersWhoReceived(message.id);
-    const deliveries: Delivery[] = await tx.appendEvent(pair.stored, recipients);
-    return { decision, conversationId: message.conversationId, pair, deliveries, tombstone };
+    const pair = messageRecalled(message, tombstone);
+    const deliveries = await tx.appendEvent(pair.stored, await tx.usersWhoReceived(message.id));
+    const reEditSeconds =
+      message.senderId === actor.userId && message.type === 'text' ? found.policy.reEditSeconds : 0;
+    return {
+      decision,
+      conversationId: message.conversationId,
+      committed: {
+        pair,
+        deliveries,
+        tombstone,
+        reEdit: reEditSeconds > 0 ? message.body : null,
+        reEditSeconds,
+      },
+    };
   });
 
   const { decision } = outcome;
@@ -62,21 +65,32 @@ export async function recallMessage(
     case 'already_recalled':
       return {
         messageId,
-        conversationId: outcome.conversationId ?? '',
+        conversationId: outcome.conversationId,
         tombstone: decision.tombstone,
         transitioned: false,
       };
     case 'allowed': {
-      if (!('pair' in outcome) || !outcome.pair || !outcome.tombstone)
-        throw new Error('allowed recall wrote nothing');
-      await publishCommitted(ctx, outcome.pair, outcome.deliveries);
+      const committed = 'committed' in outcome ? outcome.committed : undefined;
+      if (!committed) throw new Error('allowed recall wrote nothing');
+      await publishCommitted(ctx, committed.pair, committed.deliveries);
       await purge(ctx);
-      return {
+      const response: api.RecallResponse = {
         messageId,
         conversationId: outcome.conversationId,
-        tombstone: tombstoneView(outcome.tombstone),
+        tombstone: tombstoneView(committed.tombstone),
         transitioned: true,
       };
+      // Re-edit: the text goes back to the device that recalled it, once, in this response — the
+      // server keeps no copy to hand out later.
+      return committed.reEdit === null || committed.reEdit === undefined
+        ? response
+        : {
+            ...response,
+            reEdit: {
+              body: committed.reEdit,
+              until: new Date(committed.tombstone.recalledAt + committed.reEditSeconds * 1000).toISOString(),
+            },
+          };
     }
   }
 }

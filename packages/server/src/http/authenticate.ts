@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Session } from '../actions/sessions.js';
 import type { ActionContext, Actor } from '../actions/context.js';
 import { AppError } from '../errors.js';
+import { isServerAdmin } from '../actions/policy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,5 +33,9 @@ export function requireSession(ctx: ActionContext) {
 export function actorOf(request: FastifyRequest): Actor {
   const session = request.session;
   if (!session) throw new AppError('unauthenticated');
-  return { userId: session.user.id, deviceId: session.device.id };
+  return {
+    userId: session.user.id,
+    deviceId: session.device.id,
+    serverAdmin: isServerAdmin(request.server.retract.ctx, session.user.username),
+  };
 }

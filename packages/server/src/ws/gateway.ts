@@ -7,6 +7,7 @@ import { authenticate, type Session } from '../actions/sessions.js';
 import { acknowledge } from '../actions/sync.js';
 import type { BusMessage } from '../bus/bus.js';
 import { AppError } from '../errors.js';
+import { isServerAdmin } from '../actions/policy.js';
 import { bearerToken } from '../http/authenticate.js';
 import { Connection } from './connection.js';
 import { decodeFrame } from './frame-codec.js';
@@ -121,7 +122,11 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
       return ws.close(4400, 'cursor_ahead');
     }
     const connection = new Connection(ws, session.user.id, session.device.id, cursor, ctx);
-    const actor: Actor = { userId: session.user.id, deviceId: session.device.id };
+    const actor: Actor = {
+      userId: session.user.id,
+      deviceId: session.device.id,
+      serverAdmin: isServerAdmin(ctx, session.user.username),
+    };
     connections.add(connection);
     ctx.metrics.connections.inc();
     ws.on('close', () => {

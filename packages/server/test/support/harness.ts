@@ -31,7 +31,12 @@ export async function startTestServer(
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    recall: { windowSeconds: options.windowSeconds === undefined ? 120 : options.windowSeconds },
+    policy: {
+      default:
+        options.windowSeconds === undefined
+          ? {}
+          : { windows: { direct: options.windowSeconds, group: options.windowSeconds } },
+    },
     auth: { passwordHashCost: 1024 },
     log: { level: 'silent' },
     ws: { pingIntervalMs: 0 },
