@@ -155,3 +155,88 @@ export type MeResponse = Static<typeof MeResponse>;
 
 export const IdParams = Type.Object({ id: Id }, strict);
 export const MemberParams = Type.Object({ id: Id, userId: Id }, strict);
+
+export const CheckMessageRequest = Type.Object({ body: Text }, strict);
+export type CheckMessageRequest = Static<typeof CheckMessageRequest>;
+
+/** What a pre-send check found, so a client can warn before sending. Nothing is stored. */
+export const CheckMessageResponse = Type.Object({
+  findings: Type.Array(
+    Type.Object({
+      detector: Type.String(),
+      start: Type.Integer(),
+      end: Type.Integer(),
+      /** Masked, e.g. `6222 •••• •••• 1234`. */
+      preview: Type.String(),
+      /** Why, in plain English. */
+      reason: Type.String(),
+      confidence: Type.Union([Type.Literal('high'), Type.Literal('medium')]),
+    }),
+  ),
+  summary: Type.String(),
+  /** How many people would receive it (members other than the sender). */
+  recipients: Type.Integer({ minimum: 0 }),
+  /** The sender's recall window for this message as it is (seconds; null = no limit), and if flagged. */
+  window: Type.Object({
+    seconds: Type.Union([Type.Integer(), Type.Null()]),
+    extendedBecauseFlagged: Type.Boolean(),
+  }),
+});
+export type CheckMessageResponse = Static<typeof CheckMessageResponse>;
+
+/** What the caller may do with a message now, and until when — for a recall menu with a countdown. */
+export const RecallOptionsResponse = Type.Object({
+  messageId: Id,
+  recall: Type.Union([
+    Type.Object({
+      allowed: Type.Literal(true),
+      /** In which capacity: sender, peer (direct chats), owner, admin or server_admin. */
+      as: Type.String(),
+      /** Why it is allowed: window, unlimited, smart_window, until_read, moderation or peer. */
+      basis: Type.String(),
+      /** When the possibility ends (server clock); null when it does not, or not by time. */
+      until: Type.Union([Timestamp, Type.Null()]),
+      reasonRequired: Type.Boolean(),
+    }),
+    Type.Object({
+      allowed: Type.Literal(false),
+      /** A registry code, or `already_recalled`. */
+      code: Type.String(),
+      details: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  ]),
+  consent: Type.Object({ available: Type.Boolean(), until: Type.Union([Timestamp, Type.Null()]) }),
+  reEdit: Type.Object({ seconds: Type.Integer({ minimum: 0 }) }),
+  /** How clients show a recalled message in this conversation: `always` a placeholder, or `none`. */
+  placeholder: Type.String(),
+});
+export type RecallOptionsResponse = Static<typeof RecallOptionsResponse>;
+
+/**
+ * A conversation's policy: its own document (null: it follows the server's) and the policy in force.
+ * Documents are described in docs/policies.md; the server validates them and answers `policy_invalid`
+ * with the path of each problem.
+ */
+export const ConversationPolicyResponse = Type.Object({
+  document: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  effective: Type.Record(Type.String(), Type.Unknown()),
+});
+export type ConversationPolicyResponse = Static<typeof ConversationPolicyResponse>;
+
+export const SetPolicyRequest = Type.Object(
+  { document: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]) },
+  strict,
+);
+export type SetPolicyRequest = Static<typeof SetPolicyRequest>;
+
+export const ServerPolicyResponse = Type.Object({
+  /** The policy in force for new conversations of each kind. */
+  effective: Type.Object({
+    direct: Type.Record(Type.String(), Type.Unknown()),
+    group: Type.Record(Type.String(), Type.Unknown()),
+  }),
+  /** What conversation owners may set. */
+  bounds: Type.Record(Type.String(), Type.Unknown()),
+  presets: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
+});
+export type ServerPolicyResponse = Static<typeof ServerPolicyResponse>;

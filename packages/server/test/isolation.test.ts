@@ -277,6 +277,11 @@ describe('isolation between conversations', () => {
       ['POST', `/v1/messages/${aliceMessage.id}/recall`, {}],
       ['POST', `/v1/messages/${aliceMessage.id}/hide`, {}],
       ['GET', '/v1/sync'],
+      ['GET', `/v1/messages/${aliceMessage.id}/recall-options`],
+      ['POST', `/v1/conversations/${groupAB}/messages:check`, { body: 'hi' }],
+      ['GET', '/v1/policy'],
+      ['GET', `/v1/conversations/${groupAB}/policy`],
+      ['PUT', `/v1/conversations/${groupAB}/policy`, { document: { preset: 'matrix' } }],
     ];
 
     it('the list above is every authenticated route in the OpenAPI document', async () => {

@@ -1,5 +1,6 @@
 import type { Message } from '@retract/protocol';
 import { messageCreated } from '../core/events.js';
+import { detect } from '../core/detectors/index.js';
 import { messageView } from '../core/views.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -30,7 +31,8 @@ export async function sendMessage(
       type: 'text',
       body: input.body,
       sentAt: ctx.clock.now(),
-      flags: [],
+      // Names of what the detectors found, for the smart window — never the matched text.
+      flags: [...new Set(detect(input.body).map((f) => f.detector))],
     });
     const pair = messageCreated(record);
     const recipients = (await tx.listMembers(input.conversationId)).map((m) => m.userId);

@@ -19,6 +19,7 @@ import { messageRoutes } from './routes/messages.js';
 import { syncRoutes } from './routes/sync.js';
 import { opsRoutes } from './routes/ops.js';
 import { homeRoutes } from './routes/home.js';
+import { policyRoutes } from './routes/policies.js';
 import { randomUUID } from 'node:crypto';
 
 export type Server = FastifyInstance<
@@ -109,6 +110,7 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   conversationRoutes(app);
   messageRoutes(app);
   syncRoutes(app);
+  policyRoutes(app);
   opsRoutes(app);
   homeRoutes(app);
   return app;

@@ -76,10 +76,16 @@ function network(digits: string): { name: string; prefix: string } | null {
 }
 
 // Either one contiguous run of 13-19 digits, or the printed groupings 4-4-4-(1..4)[-3] and 4-6-(4|5) with
-// one consistent separator (space or dash). It must not start or end inside a longer digit run: no digit or
-// digit+dash right before/after, and no further 4-digit group joined by a space. Bounded quantifiers only.
-const CARD =
-  /(?<![0-9A-Za-z_]|\d-|\d{4} )(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![0-9A-Za-z_]|-\d| \d{4})/g;
+// one consistent separator (space or dash). Neither may start or end inside a longer digit run: no digit,
+// letter or '+' (a phone number) right before, no digit or letter right after, nothing dash-joined; a grouped
+// number also may not be continued by a further space-joined 4-digit group. Bounded quantifiers only.
+const CARD = new RegExp(
+  [
+    String.raw`(?<![0-9A-Za-z_+]|\d-)\d{13,19}(?![0-9A-Za-z_]|-\d)`,
+    String.raw`(?<![0-9A-Za-z_+]|\d-|\d{4} )(?:\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![0-9A-Za-z_]|-\d| \d{4})`,
+  ].join('|'),
+  'g',
+);
 
 function judge(digits: string): { confidence: 'high' | 'medium'; reason: string } | null {
   if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return null;

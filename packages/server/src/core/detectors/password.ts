@@ -1,14 +1,16 @@
 import { maskSecret } from './mask.js';
 import type { Confidence, Detector, Finding } from './types.js';
 
-// English cue word, then ':' / '=' / '：' or the verb 'is'/'was', then a token of up to 128 non-space chars.
+// English cue word, then ':' / '=' / '：' or the verb 'is'/'was', then a quoted string or a token of up to
+// 128 non-space characters.
 const EN =
-  /(?<![A-Za-z])(password|passwd|passcode|passphrase|pwd|pin)(?:\s{0,3}([:=：])[ \t]{0,3}|\s{1,3}(is|was):?[ \t]{1,3})(\S{1,128})/gi;
+  /(?<![A-Za-z])(password|passwd|passcode|passphrase|pwd|pin)(?:\s{0,3}([:=：])[ \t]{0,3}|\s{1,3}(is|was):?[ \t]{1,3})("[^"\n]{1,128}"|'[^'\n]{1,128}'|“[^”\n]{1,128}”|\S{1,128})/gi;
 // Chinese cue (密码, 密碼, 口令), optional '是'/'为'/':' etc., then an ASCII token (passwords are typed in ASCII,
 // and requiring it is what separates "密码：abc123" from "密码忘了").
 const ZH = /(密码|密碼|口令)[ \t]{0,3}([:=：]|是|为|為)?[ \t]{0,3}([\x21-\x7E]{1,128})/g;
 
-const TRAILING_PUNCT = /[.,;!?)\]}>。，；！？）】」]+$/;
+// Sentence punctuation after the token. '!' and '?' are kept: they are common inside passwords.
+const TRAILING_PUNCT = /[.,;:)\]}>。，；：、）】」]+$/;
 const QUOTES: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '‘': '’', '「': '」' };
 
 interface Token {

@@ -3,12 +3,13 @@ import { DOT } from './mask.js';
 import type { Detector, Finding } from './types.js';
 
 // Mainland China mobile: 1[3-9]x xxxx xxxx, optional +86/0086, optional single space/dash separators in
-// the 3-4-4 grouping. Must not sit inside a longer digit run.
+// the 3-4-4 grouping. Must not sit inside a longer digit run (digits or dash-joined digits on either side);
+// a space before or after is fine, so "13812345678 13912345678" is two numbers.
 const CN_MOBILE =
-  /(?<![0-9A-Za-z_+]|\d[ -])((?:\+86|0086)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9A-Za-z_]|[ -]?\d)/g;
+  /(?<![0-9A-Za-z_+]|\d-)((?:\+86|0086)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9A-Za-z_]|-?\d)/g;
 // E.164: '+', country code 1-9, then digits with optional single separators (space, dash, dot, or
 // parentheses around an area code); 8-15 digits in total, checked after matching.
-const E164 = /(?<![0-9A-Za-z_+])\+[1-9][\d ().-]{6,24}\d(?![0-9A-Za-z_]|[ -]?\d)/g;
+const E164 = /(?<![0-9A-Za-z_+])\+[1-9][\d ().-]{6,24}\d(?![0-9A-Za-z_]|-?\d)/g;
 
 function e164Shape(s: string): boolean {
   const n = digitsOnly(s).length;

@@ -117,8 +117,10 @@ export const detectApiKey: Detector = (text) => {
 // the paste was cut short, through the base64 body that follows the BEGIN line).
 
 const BEGIN = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,3})PRIVATE KEY( BLOCK)?-----/g;
-// Base64 lines plus RFC 1421 headers ("Proc-Type: 4,ENCRYPTED"); stops at the next "-----" line.
-const BODY = /(?:[A-Za-z0-9+/=:,\s]|-(?!----))*/y;
+// Following lines that look like a PEM body: base64 lines (16+ characters, or shorter ones ending in '='
+// padding) and RFC 1421 headers ("Proc-Type: 4,ENCRYPTED"), with at most one blank line between them.
+const BODY =
+  /(?:\r?\n(?:\r?\n)?(?:[A-Za-z0-9+/]{16,100}={0,2}|[A-Za-z0-9+/]{1,15}={1,2}|[A-Za-z-]{1,40}: ?[A-Za-z0-9,-]{1,100})(?![^\r\n]))*/y;
 
 export const detectPrivateKey: Detector = (text) => {
   const out: Finding[] = [];
@@ -144,8 +146,7 @@ export const detectPrivateKey: Detector = (text) => {
     if (end < 0) {
       complete = false;
       BODY.lastIndex = afterHeader;
-      BODY.exec(text);
-      end = afterHeader + text.slice(afterHeader, BODY.lastIndex).trimEnd().length;
+      end = afterHeader + (BODY.exec(text)?.[0].length ?? 0);
     }
     out.push({
       detector: 'private_key',
@@ -173,6 +174,27 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Identifier pieces: camelCase words, ALLCAPS, digit runs, punctuation.
 const PIECE = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[^A-Za-z\d]+/g;
 
+// Public PEM blocks (certificates, public keys) are not secret: their base64 lines are not reported.
+const PUBLIC_BEGIN = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,3}[A-Z0-9]{1,20})-----/g;
+
+function publicBlocks(text: string): Array<readonly [number, number]> {
+  const out: Array<readonly [number, number]> = [];
+  const missing = new Set<string>(); // END lines known to be absent after an earlier BEGIN
+  let from = 0;
+  for (const m of text.matchAll(PUBLIC_BEGIN)) {
+    if (m.index < from || (m[1] ?? '').includes('PRIVATE')) continue;
+    const marker = `-----END ${m[1] ?? ''}-----`;
+    const at = missing.has(marker) ? -1 : text.indexOf(marker, m.index);
+    if (at < 0) {
+      missing.add(marker);
+      continue;
+    }
+    from = at + marker.length;
+    out.push([m.index, from]);
+  }
+  return out;
+}
+
 function judgeToken(tok: string): { reason: string } | null {
   const body = tok.replace(/=+$/, '');
   if (body.length < ENTROPY_THRESHOLDS.minLength || body.length > ENTROPY_THRESHOLDS.maxLength) return null;
@@ -199,7 +221,9 @@ function judgeToken(tok: string): { reason: string } | null {
 
 export const detectHighEntropyToken: Detector = (text) => {
   const out: Finding[] = [];
+  const skip = text.includes('-----BEGIN ') ? publicBlocks(text) : [];
   for (const m of text.matchAll(TOKEN)) {
+    if (skip.some(([a, b]) => m.index >= a && m.index < b)) continue;
     let parts: Array<{ s: string; at: number }> = [{ s: m[0], at: m.index }];
     // A path ("org/repo/blob/3f2a...") is judged segment by segment; random base64 rarely has an
     // all-lowercase segment of 3+ letters between slashes.

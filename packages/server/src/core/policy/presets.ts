@@ -22,9 +22,10 @@ const dormant = {
   placeholder: 'always',
 } as const satisfies Partial<EffectivePolicy>;
 
+/** No moderators; the window (24 h) is what they get if a later scope names some roles. */
 const noModerators = {
   roles: [],
-  windowSeconds: 0,
+  windowSeconds: day,
   requireReason: false,
   label: 'A message was removed by an admin',
 } as const satisfies EffectivePolicy['moderation'];

@@ -118,38 +118,41 @@ export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): Po
   const preset = doc.preset === undefined ? undefined : presets[doc.preset];
   const fromPreset = (field: string) => `preset ${String(doc.preset)} sets ${field} to`;
 
-  const sender = (path: string, value: Window | undefined, field?: string) => {
-    if (value === undefined || !exceeds(value, bounds.maxSenderWindowSeconds)) return;
-    errors.push({
-      path: field === undefined ? path : '/preset',
-      message: `${field === undefined ? '' : `${fromPreset(field)} `}${show(value)} exceeds the server's maximum sender window of ${show(bounds.maxSenderWindowSeconds)}`,
-    });
+  const maxSender = bounds.maxSenderWindowSeconds;
+  const tooLong = (value: Window | undefined): value is Window =>
+    value !== undefined && exceeds(value, maxSender);
+  const beyond = `the server's maximum sender window of ${show(maxSender)}`;
+  /** A window the document sets itself. */
+  const own = (path: string, value: Window | undefined) => {
+    if (tooLong(value)) errors.push({ path, message: `${show(value)} exceeds ${beyond}` });
   };
+  /** A window the document's preset brings (checked only where the document does not override it). */
+  const inherited = (field: string, value: Window | undefined) => {
+    if (tooLong(value))
+      errors.push({ path: '/preset', message: `${fromPreset(field)} ${show(value)}, above ${beyond}` });
+  };
+
   for (const kind of kinds) {
-    sender(`/windows/${kind}`, doc.windows?.[kind]);
-    if (doc.windows?.[kind] === undefined && preset !== undefined) {
-      sender('', preset.windows[kind], `windows.${kind}`);
-    }
+    const value = doc.windows?.[kind];
+    if (value !== undefined) own(`/windows/${kind}`, value);
+    else inherited(`windows.${kind}`, preset?.windows[kind]);
   }
-  const typed = doc.windows?.types;
   for (const type of contentTypes) {
-    const entry = typed?.[type];
-    if (entry === undefined) {
-      const fromP = preset?.windows.types[type];
-      for (const kind of kinds) sender('', fromP?.[kind], `windows.types.${type}.${kind}`);
-    } else if (entry === null || typeof entry === 'number') {
-      sender(`/windows/types/${type}`, entry);
-    } else {
-      for (const kind of kinds) sender(`/windows/types/${type}/${kind}`, entry[kind]);
+    const entry = doc.windows?.types?.[type];
+    if (entry === null || typeof entry === 'number') {
+      own(`/windows/types/${type}`, entry);
+      continue;
+    }
+    for (const kind of kinds) {
+      const value = entry?.[kind];
+      if (value !== undefined) own(`/windows/types/${type}/${kind}`, value);
+      else inherited(`windows.types.${type}.${kind}`, preset?.windows.types[type]?.[kind]);
     }
   }
-  sender('/smartWindow/windowSeconds', doc.smartWindow?.windowSeconds);
-  if (
-    doc.smartWindow?.windowSeconds === undefined &&
-    preset !== undefined &&
-    (doc.smartWindow?.enabled ?? preset.smartWindow.enabled)
-  ) {
-    sender('', preset.smartWindow.windowSeconds, 'smartWindow.windowSeconds');
+  const smart = doc.smartWindow?.windowSeconds;
+  if (smart !== undefined) own('/smartWindow/windowSeconds', smart);
+  else if (preset !== undefined && (doc.smartWindow?.enabled ?? preset.smartWindow.enabled)) {
+    inherited('smartWindow.windowSeconds', preset.smartWindow.windowSeconds);
   }
 
   const moderator = doc.moderation?.windowSeconds;

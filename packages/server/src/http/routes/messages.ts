@@ -3,6 +3,7 @@ import type { Server } from '../app.js';
 import { history, sendMessage } from '../../actions/messages.js';
 import { recallMessage } from '../../actions/recall.js';
 import { hideMessage } from '../../actions/hide.js';
+import { checkMessage } from '../../actions/check.js';
 import { actorOf } from '../authenticate.js';
 import { optionalBody } from '../optional-body.js';
 
@@ -30,6 +31,22 @@ export function messageRoutes(app: Server): void {
       });
       return reply.status(result.created ? 201 : 200).send(result);
     },
+  );
+
+  app.post(
+    '/v1/conversations/:id/messages::check',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Pre-send check: sensitive content found, recipients, and the recall window it would get',
+        params: api.IdParams,
+        body: api.CheckMessageRequest,
+        response: { 200: api.CheckMessageResponse },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => checkMessage(ctx, actorOf(request), request.params.id, request.body.body),
   );
 
   app.get(

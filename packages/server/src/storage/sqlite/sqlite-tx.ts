@@ -87,8 +87,8 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
     ),
     eraseMessage: db.prepare(
-      `UPDATE messages SET body = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?, recall_reason = ?,
-              recall_label = ?
+      `UPDATE messages SET body = NULL, flags = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?,
+              recall_reason = ?, recall_label = ?
        WHERE id = ?`,
     ),
     hide: db.prepare(

@@ -1,0 +1,74 @@
+import { api } from '@retract/protocol';
+import type { Server } from '../app.js';
+import {
+  getConversationPolicy,
+  getRecallOptions,
+  getServerPolicy,
+  setConversationPolicy,
+} from '../../actions/policies.js';
+import { actorOf } from '../authenticate.js';
+
+export function policyRoutes(app: Server): void {
+  const { ctx, auth } = app.retract;
+  const security = [{ bearer: [] }];
+
+  app.get(
+    '/v1/messages/:id/recall-options',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'What the caller may do with a message now, and until when (for a countdown)',
+        params: api.IdParams,
+        response: { 200: api.RecallOptionsResponse },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => getRecallOptions(ctx, actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/policy',
+    {
+      schema: {
+        tags: ['policy'],
+        summary: 'The server’s policy in force per kind, the bounds for conversations, and the presets',
+        response: { 200: api.ServerPolicyResponse },
+        security,
+      },
+      onRequest: auth,
+    },
+    async () => getServerPolicy(ctx),
+  );
+
+  app.get(
+    '/v1/conversations/:id/policy',
+    {
+      schema: {
+        tags: ['policy'],
+        summary: 'A conversation’s own policy document and the policy in force',
+        params: api.IdParams,
+        response: { 200: api.ConversationPolicyResponse },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => getConversationPolicy(ctx, actorOf(request), request.params.id),
+  );
+
+  app.put(
+    '/v1/conversations/:id/policy',
+    {
+      schema: {
+        tags: ['policy'],
+        summary: 'Set (or clear with null) a conversation’s policy — owners, within the server’s bounds',
+        params: api.IdParams,
+        body: api.SetPolicyRequest,
+        response: { 200: api.ConversationPolicyResponse },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => setConversationPolicy(ctx, actorOf(request), request.params.id, request.body.document),
+  );
+}

@@ -1,0 +1,291 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Event, Message } from '@retract/protocol';
+import {
+  call,
+  RecordingSocket,
+  registerAndLogin,
+  startTestServer,
+  type Login,
+  type TestServer,
+} from './support/harness.js';
+
+/** Recall under policies, end to end over HTTP and WebSocket, with the server's fake clock. */
+describe('recall policies end to end', () => {
+  let t: TestServer;
+  let alice: Login; // group owner
+  let bob: Login; // member
+  let carol: Login; // member
+  let root: Login; // server admin, in no conversation
+  let groupId: string;
+
+  const send = async (who: Login, conversationId: string, body: string) =>
+    (
+      await call<{ message: Message }>(t.url, 'POST', `/v1/conversations/${conversationId}/messages`, {
+        token: who.token,
+        body: { clientMsgId: `${who.username}-${Math.random()}`, body },
+      })
+    ).body.message;
+  const recall = (who: Login, messageId: string, reason?: string) =>
+    call<{
+      tombstone: { role: string; label: string | null; reason: string | null };
+      reEdit?: { body: string; until: string };
+      error?: { code: string; details: Record<string, unknown> };
+    }>(t.url, 'POST', `/v1/messages/${messageId}/recall`, {
+      token: who.token,
+      ...(reason === undefined ? {} : { body: { reason } }),
+    });
+  const setPolicy = (who: Login, conversationId: string, document: unknown) =>
+    call<{ effective: Record<string, unknown>; error?: { code: string; details: { path: string } } }>(
+      t.url,
+      'PUT',
+      `/v1/conversations/${conversationId}/policy`,
+      { token: who.token, body: { document } },
+    );
+
+  before(async () => {
+    t = await startTestServer({
+      config: { serverAdmins: ['root'], policy: { default: { preset: 'wechat' } } },
+    });
+    alice = await registerAndLogin(t.url, 'alice');
+    bob = await registerAndLogin(t.url, 'bob');
+    carol = await registerAndLogin(t.url, 'carol');
+    root = await registerAndLogin(t.url, 'root');
+    const created = await call<{ conversation: { id: string } }>(t.url, 'POST', '/v1/conversations', {
+      token: alice.token,
+      body: { kind: 'group', title: 'work', members: ['bob', 'carol'] },
+    });
+    groupId = created.body.conversation.id;
+  });
+  after(() => t.close());
+
+  it('lets an owner set a preset for the group, and moderators remove others’ messages with a reason and label', async () => {
+    assert.equal((await setPolicy(bob, groupId, { preset: 'feishu' })).status, 403, 'members cannot');
+    const set = await setPolicy(alice, groupId, { preset: 'feishu', moderation: { requireReason: true } });
+    assert.equal(set.status, 200);
+    assert.equal((set.body.effective['preset'] as string) ?? '', 'feishu');
+
+    const bobsPhone = await RecordingSocket.open(t.wsUrl, bob.token);
+    await bobsPhone.waitFor((f) => f.type === 'synced');
+    const m = await send(bob, groupId, 'something regrettable');
+
+    const byCarol = await recall(carol, m.id, 'I do not like it');
+    assert.equal(byCarol.status, 403);
+    assert.equal(
+      byCarol.body.error?.code,
+      'not_permitted',
+      'a plain member never recalls someone else’s message',
+    );
+
+    const noReason = await recall(alice, m.id);
+    assert.equal(noReason.status, 422);
+    assert.equal(noReason.body.error?.code, 'reason_required');
+
+    t.clock.advance(3 * 86400_000); // days later: long past the sender's window, within the moderators'
+    const removed = await recall(alice, m.id, 'off-topic');
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.tombstone.role, 'owner');
+    assert.equal(removed.body.tombstone.reason, 'off-topic');
+    assert.ok(removed.body.tombstone.label, 'recipients get a label');
+    assert.equal(removed.body.reEdit, undefined, 'no re-edit for someone else’s message');
+
+    const seen = await bobsPhone.waitForEvent((e) => e.type === 'message.recalled' && e.messageId === m.id);
+    assert.ok(seen.type === 'message.recalled');
+    assert.equal(seen.tombstone.role, 'owner');
+    assert.equal(seen.tombstone.label, removed.body.tombstone.label);
+    await bobsPhone.close();
+  });
+
+  it('refuses malformed and out-of-bounds conversation policies with the path of the problem', async () => {
+    const malformed = await setPolicy(alice, groupId, { windows: { group: -1 } });
+    assert.equal(malformed.status, 422);
+    assert.equal(malformed.body.error?.code, 'policy_invalid');
+    assert.equal(malformed.body.error?.details.path, '/windows/group');
+    const unknown = await setPolicy(alice, groupId, { moderation: { roles: ['member'] } });
+    assert.equal(unknown.body.error?.code, 'policy_invalid', 'members cannot be made moderators');
+    const tooLong = await setPolicy(alice, groupId, { windows: { group: null } });
+    assert.equal(tooLong.status, 422);
+    assert.equal(tooLong.body.error?.code, 'policy_out_of_bounds');
+    assert.match(tooLong.body.error?.details.path ?? '', /^\/windows\/group/);
+  });
+
+  it('tells a client what it may do and until when, then denies with the facts once the window passes', async () => {
+    assert.equal((await setPolicy(alice, groupId, null)).status, 200, 'back to the server’s wechat preset');
+    const m = await send(carol, groupId, 'countdown');
+    const options = await call<{
+      recall: { allowed: boolean; until?: string; code?: string };
+      reEdit: { seconds: number };
+    }>(t.url, 'GET', `/v1/messages/${m.id}/recall-options`, { token: carol.token });
+    assert.equal(options.status, 200);
+    assert.equal(options.body.recall.allowed, true);
+    assert.equal(options.body.recall.until, new Date(Date.parse(m.sentAt) + 120_000).toISOString());
+    assert.equal(options.body.reEdit.seconds, 300);
+
+    const forBob = await call<{ recall: { allowed: boolean; code?: string } }>(
+      t.url,
+      'GET',
+      `/v1/messages/${m.id}/recall-options`,
+      {
+        token: bob.token,
+      },
+    );
+    assert.deepEqual([forBob.body.recall.allowed, forBob.body.recall.code], [false, 'not_permitted']);
+
+    t.clock.advance(120_001);
+    const late = await call<{ recall: { allowed: boolean; code?: string } }>(
+      t.url,
+      'GET',
+      `/v1/messages/${m.id}/recall-options`,
+      {
+        token: carol.token,
+      },
+    );
+    assert.deepEqual([late.body.recall.allowed, late.body.recall.code], [false, 'recall_window_expired']);
+    const denied = await recall(carol, m.id);
+    assert.equal(denied.body.error?.code, 'recall_window_expired');
+    assert.equal(denied.body.error?.details['windowSeconds'], 120);
+
+    const outsider = await call(t.url, 'GET', `/v1/messages/${m.id}/recall-options`, { token: root.token });
+    assert.equal(
+      outsider.status,
+      200,
+      'a server admin sees it (and may be a moderator where a policy says so)',
+    );
+  });
+
+  it('hands the recalled text back once for re-edit, and keeps no copy', async () => {
+    const m = await send(bob, groupId, 'typo in here');
+    const recalled = await recall(bob, m.id);
+    assert.equal(recalled.status, 200);
+    assert.equal(recalled.body.reEdit?.body, 'typo in here');
+    assert.equal(recalled.body.reEdit?.until, new Date(t.clock.now() + 300_000).toISOString());
+    const again = await recall(bob, m.id);
+    assert.equal(again.body.reEdit, undefined, 'the text is gone from the server: a retry cannot return it');
+    const page = await call<{ messages: Message[] }>(t.url, 'GET', `/v1/conversations/${groupId}/messages`, {
+      token: bob.token,
+    });
+    assert.ok(!JSON.stringify(page.body).includes('typo in here'));
+  });
+
+  it('lets a server admin remove a message in any conversation where the policy names the role', async () => {
+    const slack = await setPolicy(alice, groupId, {
+      preset: 'slack',
+      windows: { direct: 86400, group: 86400 },
+    });
+    assert.equal(slack.status, 200, JSON.stringify(slack.body));
+    const m = await send(carol, groupId, 'leaked customer list');
+    const hidden = await recall(root, m.id, 'data leak');
+    assert.equal(hidden.status, 200, hidden.body.error?.code);
+    assert.equal(hidden.body.tombstone.role, 'server_admin');
+    const events = await call<{ events: Event[] }>(t.url, 'GET', '/v1/sync?after=0&limit=500', {
+      token: carol.token,
+    });
+    const event = events.body.events.find((e) => e.type === 'message.recalled' && e.messageId === m.id);
+    assert.ok(event?.type === 'message.recalled' && event.tombstone.role === 'server_admin');
+  });
+
+  it('lets either side recall in a direct chat under the telegram preset, with no placeholder', async () => {
+    const direct = await call<{ conversation: { id: string } }>(t.url, 'POST', '/v1/conversations', {
+      token: alice.token,
+      body: { kind: 'direct', members: ['bob'] },
+    });
+    const id = direct.body.conversation.id;
+    assert.equal(
+      (await setPolicy(alice, id, { preset: 'telegram' })).status,
+      422,
+      'telegram’s unlimited window exceeds the bounds',
+    );
+    const bounded = await setPolicy(alice, id, { preset: 'telegram', windows: { direct: 86400 } });
+    assert.equal(bounded.status, 200, JSON.stringify(bounded.body));
+    const m = await send(alice, id, 'from alice');
+    const options = await call<{ placeholder: string; recall: { as?: string } }>(
+      t.url,
+      'GET',
+      `/v1/messages/${m.id}/recall-options`,
+      {
+        token: bob.token,
+      },
+    );
+    assert.equal(options.body.placeholder, 'none');
+    assert.equal(options.body.recall.as, 'peer');
+    const byBob = await recall(bob, m.id);
+    assert.equal(byBob.status, 200);
+    assert.equal(byBob.body.tombstone.role, 'peer');
+  });
+});
+
+describe('pre-send check and smart window', () => {
+  let t: TestServer;
+  let alice: Login;
+  let groupId: string;
+  before(async () => {
+    t = await startTestServer({
+      config: { policy: { default: { smartWindow: { enabled: true, windowSeconds: 3600 } } } },
+    });
+    alice = await registerAndLogin(t.url, 'alice');
+    for (const name of ['bob', 'carol']) await registerAndLogin(t.url, name);
+    const created = await call<{ conversation: { id: string } }>(t.url, 'POST', '/v1/conversations', {
+      token: alice.token,
+      body: { kind: 'group', members: ['bob', 'carol'] },
+    });
+    groupId = created.body.conversation.id;
+  });
+  after(() => t.close());
+
+  it('warns before sending, with masked findings, the audience and the longer window', async () => {
+    const text = 'my card is 4111 1111 1111 1111, call me';
+    const check = await call<{
+      findings: { detector: string; preview: string; reason: string }[];
+      summary: string;
+      recipients: number;
+      window: { seconds: number; extendedBecauseFlagged: boolean };
+    }>(t.url, 'POST', `/v1/conversations/${groupId}/messages:check`, {
+      token: alice.token,
+      body: { body: text },
+    });
+    assert.equal(check.status, 200);
+    assert.deepEqual(
+      check.body.findings.map((f) => f.detector),
+      ['bank_card'],
+    );
+    assert.ok(!check.body.findings[0]?.preview.includes('4111 1111 1111 1111'), 'the preview is masked');
+    assert.match(check.body.summary, /bank card/i);
+    assert.equal(check.body.recipients, 2);
+    assert.deepEqual(check.body.window, { seconds: 3600, extendedBecauseFlagged: true });
+
+    const plain = await call<{ findings: unknown[]; window: { seconds: number } }>(
+      t.url,
+      'POST',
+      `/v1/conversations/${groupId}/messages:check`,
+      { token: alice.token, body: { body: 'lunch at noon?' } },
+    );
+    assert.deepEqual(plain.body.findings, []);
+    assert.equal(plain.body.window.seconds, 120);
+  });
+
+  it('gives a flagged message the smart window, and an ordinary one the normal window', async () => {
+    const send = async (body: string) =>
+      (
+        await call<{ message: Message }>(t.url, 'POST', `/v1/conversations/${groupId}/messages`, {
+          token: alice.token,
+          body: { clientMsgId: body, body },
+        })
+      ).body.message;
+    const flagged = await send('password: hunter2!X9');
+    const ordinary = await send('see you soon');
+    t.clock.advance(10 * 60_000);
+    const late = await call<{ error: { code: string } }>(
+      t.url,
+      'POST',
+      `/v1/messages/${ordinary.id}/recall`,
+      {
+        token: alice.token,
+      },
+    );
+    assert.equal(late.body.error.code, 'recall_window_expired');
+    const saved = await call<{ tombstone: unknown }>(t.url, 'POST', `/v1/messages/${flagged.id}/recall`, {
+      token: alice.token,
+    });
+    assert.equal(saved.status, 200, 'ten minutes later the flagged message can still be recalled');
+  });
+});
