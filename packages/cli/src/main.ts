@@ -8,6 +8,7 @@ import { sessionCommands } from './commands/session.js';
 import { conversationCommand } from './commands/conversation.js';
 import { messageCommands } from './commands/message.js';
 import { tailCommand } from './commands/tail.js';
+import { policyCommand } from './commands/policy.js';
 
 const env = readEnvironment();
 const program = new Command()
@@ -28,6 +29,7 @@ sessionCommands(program, env);
 conversationCommand(program, env);
 messageCommands(program, env);
 tailCommand(program, env);
+policyCommand(program, env);
 benchCommand(program);
 
 try {

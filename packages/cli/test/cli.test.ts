@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,11 @@ const COMMANDS = [
   ['hide'],
   ['history'],
   ['tail'],
+  ['policy'],
+  ['policy', 'presets'],
+  ['policy', 'show'],
+  ['policy', 'check'],
+  ['policy', 'set'],
   ['bench'],
 ];
 
@@ -132,6 +137,23 @@ describe('retract client commands against a running server', () => {
     const missing = await retract(['hide', 'm_doesnotexist'], env);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /not_found/);
+
+    const good = join(dir, 'policy.yaml');
+    writeFileSync(good, 'preset: feishu\nmoderation:\n  requireReason: true\n');
+    assert.equal((await retract(['policy', 'check', good], env)).code, 0);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ windows: { group: -1 } }));
+    const badCheck = await retract(['policy', 'check', bad], env);
+    assert.equal(badCheck.code, 1);
+    assert.match(badCheck.stdout, /\/windows\/group/);
+    const set = await retract(['--json', 'policy', 'set', conversationId, good], env);
+    assert.equal(set.code, 0, set.stderr);
+    assert.equal(JSON.parse(set.stdout).effective.preset, 'feishu');
+    const presets = await retract(['policy', 'presets'], env);
+    assert.match(presets.stdout, /wechat[\s\S]*telegram/);
+    const asAdmin = await retract(['recall', second.id, '--as-admin'], env);
+    assert.equal(asAdmin.code, 1);
+    assert.match(asAdmin.stderr, /--as-admin needs --reason/);
 
     assert.equal((await retract(['logout'], env)).code, 0);
     const afterLogout = await retract(['whoami'], env);

@@ -112,6 +112,31 @@ export class HttpApi {
     return this.#request('POST', `/v1/messages/${seg(messageId)}/hide`);
   }
 
+  /** What the caller may do with a message now, and until when (for a recall countdown). */
+  recallOptions(messageId: string): Promise<api.RecallOptionsResponse> {
+    return this.#request('GET', `/v1/messages/${seg(messageId)}/recall-options`);
+  }
+
+  /** Pre-send check: sensitive content in a draft, its audience and the recall window it would get. */
+  checkMessage(conversationId: string, body: string): Promise<api.CheckMessageResponse> {
+    return this.#request('POST', `/v1/conversations/${seg(conversationId)}/messages:check`, {
+      body: { body },
+    });
+  }
+
+  serverPolicy(): Promise<api.ServerPolicyResponse> {
+    return this.#request('GET', '/v1/policy');
+  }
+
+  conversationPolicy(conversationId: string): Promise<api.ConversationPolicyResponse> {
+    return this.#request('GET', `/v1/conversations/${seg(conversationId)}/policy`);
+  }
+
+  /** Owners only; null clears the conversation's own policy. */
+  setConversationPolicy(conversationId: string, document: unknown): Promise<api.ConversationPolicyResponse> {
+    return this.#request('PUT', `/v1/conversations/${seg(conversationId)}/policy`, { body: { document } });
+  }
+
   /** Events after `after`, oldest first. */
   sync(options: SyncOptions = {}): Promise<api.SyncPage> {
     return this.#request('GET', '/v1/sync', { query: { after: options.after, limit: options.limit } });

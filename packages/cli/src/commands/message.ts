@@ -28,18 +28,24 @@ export function messageCommands(program: Command, env: Environment): void {
     .command('recall')
     .description('Recall a message: every device replaces it with a tombstone, the server erases its text')
     .argument('<message-id>')
-    .option('--reason <reason>', 'shown with the tombstone')
+    .option('--reason <reason>', 'shown with the tombstone (most policies require one of moderators)')
+    .option('--as-admin', 'remove someone else’s message as a moderator; needs --reason')
     .action(
       action(async (options, id: string) => {
-        const result = await signedInClient(options, env).client.recall(
-          id,
-          options['reason'] as string | undefined,
-        );
-        print(options.json, result, () =>
-          result.transitioned
-            ? `recalled ${id} at ${result.tombstone.recalledAt}`
-            : `${id} was already recalled at ${result.tombstone.recalledAt}`,
-        );
+        const reason = options['reason'] as string | undefined;
+        if (options['asAdmin'] && !reason) {
+          throw new Error('--as-admin needs --reason: recipients see why a message was removed');
+        }
+        const result = await signedInClient(options, env).client.recall(id, reason);
+        print(options.json, result, () => {
+          const as = result.tombstone.role === 'sender' ? '' : ` as ${result.tombstone.role}`;
+          const head = result.transitioned
+            ? `recalled ${id}${as} at ${result.tombstone.recalledAt}`
+            : `${id} was already recalled at ${result.tombstone.recalledAt}`;
+          return result.reEdit
+            ? `${head}\nre-edit until ${result.reEdit.until}: ${result.reEdit.body}`
+            : head;
+        });
       }),
     );
 
