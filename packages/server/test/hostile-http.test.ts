@@ -396,6 +396,11 @@ describe('hostile HTTP bodies', () => {
         ['/v1/sync?limit=0', 'invalid_request'],
         ['/v1/sync?limit=-5', 'invalid_request'],
         ['/v1/sync?unknown=1', 'invalid_request'],
+        // Coercion must not read these as numbers.
+        ['/v1/sync?after=%20', 'invalid_request'],
+        ['/v1/sync?after=0x10', 'invalid_request'],
+        ['/v1/sync?limit=1e1', 'invalid_request'],
+        ['/v1/sync?after=+1', 'invalid_request'],
         ['/v1/sync?after=999999999', 'cursor_ahead'],
         [`/v1/conversations/${groupId}/messages?before=abc`, 'invalid_request'],
         [`/v1/conversations/${groupId}/messages?before=-1`, 'invalid_request'],

@@ -20,6 +20,7 @@ import { syncRoutes } from './routes/sync.js';
 import { opsRoutes } from './routes/ops.js';
 import { homeRoutes } from './routes/home.js';
 import { policyRoutes } from './routes/policies.js';
+import { strictIntegerQuery } from './strict-query.js';
 import { randomUUID } from 'node:crypto';
 
 export type Server = FastifyInstance<
@@ -84,6 +85,7 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('session', null);
   app.decorate('retract', { ctx, auth: requireSession(ctx) });
+  app.addHook('preValidation', strictIntegerQuery);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
