@@ -74,7 +74,15 @@ export const ConversationList = Type.Object({ conversations: Type.Array(Conversa
 export type ConversationList = Static<typeof ConversationList>;
 
 export const SendMessageRequest = Type.Object(
-  { clientMsgId: ClientMsgId, type: Type.Optional(Type.Literal('text')), body: Text },
+  {
+    clientMsgId: ClientMsgId,
+    type: Type.Optional(Type.Literal('text')),
+    body: Text,
+    /** Reply to (quote) a message of the same conversation. */
+    replyTo: Type.Optional(Id),
+    /** Declare this message a correction of one of your own earlier messages in the conversation. */
+    corrects: Type.Optional(Id),
+  },
   strict,
 );
 export type SendMessageRequest = Static<typeof SendMessageRequest>;

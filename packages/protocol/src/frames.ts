@@ -25,7 +25,15 @@ export const AuthFrame = Type.Object(
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), seq: Cursor }, strict);
 export const PingFrame = Type.Object({ type: Type.Literal('ping'), id: Type.Optional(RequestId) }, strict);
 export const SendFrame = Type.Object(
-  { type: Type.Literal('send'), id: RequestId, conversationId: Id, clientMsgId: ClientMsgId, body: Text },
+  {
+    type: Type.Literal('send'),
+    id: RequestId,
+    conversationId: Id,
+    clientMsgId: ClientMsgId,
+    body: Text,
+    replyTo: Type.Optional(Id),
+    corrects: Type.Optional(Id),
+  },
   strict,
 );
 export const RecallFrame = Type.Object(

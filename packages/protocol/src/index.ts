@@ -23,6 +23,7 @@ export type {
   Member,
   Message,
   MessageType,
+  Quote,
   RecallRole,
   Role,
   Tombstone,

@@ -59,6 +59,19 @@ export const MessageType = Type.Literal('text');
 export type MessageType = Static<typeof MessageType>;
 
 /**
+ * A quoted message, rendered from the original as it is now — never a stored copy: once the original is
+ * recalled, every quote of it shows the tombstone instead.
+ */
+export const Quote = Type.Object({
+  messageId: Id,
+  senderId: Id,
+  type: MessageType,
+  body: Type.Union([Type.String(), Type.Null()]),
+  recalled: Type.Union([Tombstone, Type.Null()]),
+});
+export type Quote = Static<typeof Quote>;
+
+/**
  * A message as one user sees it now. `body` is null once the message is recalled (then `recalled` holds
  * the tombstone) or when this user hid it (`hidden: true`, sync only: history leaves hidden ones out).
  */
@@ -72,6 +85,12 @@ export const Message = Type.Object({
   sentAt: Timestamp,
   recalled: Type.Union([Tombstone, Type.Null()]),
   hidden: Type.Optional(Type.Literal(true)),
+  /** Present on a reply: the quoted message as it is now. */
+  replyTo: Type.Optional(Quote),
+  /** Present on a correction: the id of the sender's earlier message it corrects. */
+  corrects: Type.Optional(Id),
+  /** Present on a corrected message: the id of its latest correction. */
+  correctedBy: Type.Optional(Id),
 });
 export type Message = Static<typeof Message>;
 

@@ -46,6 +46,16 @@ export function canonicalMessage(message: Message, tombstone: Tombstone | null =
     body: tombstone === null ? message.body : null,
     sentAt: message.sentAt,
     recalled: tombstone === null ? null : { ...tombstone },
+    ...(message.replyTo === undefined
+      ? {}
+      : {
+          replyTo: {
+            ...message.replyTo,
+            recalled: message.replyTo.recalled && { ...message.replyTo.recalled },
+          },
+        }),
+    ...(message.corrects === undefined ? {} : { corrects: message.corrects }),
+    ...(message.correctedBy === undefined ? {} : { correctedBy: message.correctedBy }),
   };
 }
 

@@ -203,9 +203,19 @@ export class TimelineStore {
   #putMessage(message: Message): void {
     const state = this.#conversations.get(message.conversationId);
     if (state === undefined) return;
-    const shown = this.#shown(message, state.messages.get(message.id));
+    const existing = state.messages.get(message.id);
+    const shown = this.#shown(message, existing);
     if (shown === undefined) state.messages.delete(message.id);
-    else state.messages.set(message.id, shown);
+    else
+      state.messages.set(
+        message.id,
+        existing?.correctedBy === undefined ? shown : { ...shown, correctedBy: existing.correctedBy },
+      );
+    // A correction links back: the original shows its latest correction.
+    if (existing === undefined && message.corrects !== undefined) {
+      const original = state.messages.get(message.corrects);
+      if (original !== undefined) state.messages.set(original.id, { ...original, correctedBy: message.id });
+    }
   }
 
   /** The message as the device shows it, or undefined when it must not be shown (hidden). */
@@ -218,6 +228,17 @@ export class TimelineStore {
 
   #recall(event: EventOf<'message.recalled'>): void {
     const state = this.#conversations.get(event.conversationId);
+    if (state !== undefined) {
+      // Quotes are views of the original: every reply quoting it now shows the tombstone — also where
+      // the original itself is not held (sent before this user joined).
+      for (const [id, message] of state.messages) {
+        if (message.replyTo?.messageId !== event.messageId || message.replyTo.recalled !== null) continue;
+        state.messages.set(id, {
+          ...message,
+          replyTo: { ...message.replyTo, body: null, recalled: { ...event.tombstone } },
+        });
+      }
+    }
     const existing = state?.messages.get(event.messageId);
     if (state === undefined || existing === undefined) {
       // The create has not arrived (or the conversation is not known yet): remember the tombstone.

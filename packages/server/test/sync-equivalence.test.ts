@@ -22,7 +22,7 @@ import {
  */
 
 type Op =
-  | { kind: 'send'; user: number; conversation: number }
+  | { kind: 'send'; user: number; conversation: number; replyTo?: number; corrects?: number }
   | { kind: 'recall'; user: number; pick: number }
   | { kind: 'hide'; user: number; pick: number }
   | { kind: 'disconnect'; device: number }
@@ -37,6 +37,24 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.record({ kind: fc.constant('send' as const), user: fc.nat(2), conversation: fc.nat(1) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('send' as const),
+      user: fc.nat(2),
+      conversation: fc.nat(1),
+      replyTo: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('send' as const),
+      user: fc.nat(2),
+      conversation: fc.nat(1),
+      corrects: fc.nat(),
+    }),
   },
   {
     weight: 3,
@@ -138,18 +156,29 @@ async function run(ops: readonly Op[]): Promise<void> {
         case 'send': {
           // carol is not in the direct conversation: her send there is refused, and must change nothing.
           const text = `msg-${++n}-${Math.random().toString(36).slice(2)}`;
+          // Replies and corrections name a random earlier message: often one the server must refuse
+          // (another conversation; someone else's, for a correction) — and a refusal changes nothing.
+          const pick = (i: number | undefined) =>
+            i === undefined || sent.length === 0 ? undefined : sent[i % sent.length]!.id;
+          const replyTo = pick(op.replyTo);
+          const corrects = pick(op.corrects);
           const reply = await call<{ message: Message }>(
             t.url,
             'POST',
             `/v1/conversations/${conversations[op.conversation]!.id}/messages`,
             {
               token: tokenOf(op.user),
-              body: { clientMsgId: `k${n}`, body: text },
+              body: {
+                clientMsgId: `k${n}`,
+                body: text,
+                ...(replyTo ? { replyTo } : {}),
+                ...(corrects ? { corrects } : {}),
+              },
             },
           );
           if (reply.status === 201)
             sent.push({ id: reply.body.message.id, text, conversation: op.conversation });
-          else assert.equal(reply.status, 404);
+          else assert.ok([403, 404].includes(reply.status), `send answered ${reply.status}`);
           break;
         }
         case 'recall': {
@@ -215,6 +244,6 @@ async function run(ops: readonly Op[]): Promise<void> {
 it('every device converges to a fresh fetch and holds no recalled text', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 40 }), (ops) => run(ops)),
-    { numRuns: 40 },
+    { numRuns: 100 },
   );
 });

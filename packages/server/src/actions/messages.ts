@@ -1,7 +1,8 @@
 import type { Message } from '@retract/protocol';
 import { messageCreated } from '../core/events.js';
 import { detect } from '../core/detectors/index.js';
-import { messageView } from '../core/views.js';
+import { messageView, type References } from '../core/views.js';
+import { loadReferences } from './references.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { MessageRecord } from '../storage/records.js';
@@ -16,13 +17,20 @@ import { publishCommitted, type ActionContext, type Actor } from './context.js';
 export async function sendMessage(
   ctx: ActionContext,
   actor: Actor,
-  input: { conversationId: string; clientMsgId: string; body: string },
+  input: {
+    conversationId: string;
+    clientMsgId: string;
+    body: string;
+    replyTo?: string | undefined;
+    corrects?: string | undefined;
+  },
 ): Promise<{ message: Message; created: boolean }> {
   const { storage } = ctx;
   const outcome = await storage.transaction(async (tx) => {
     const existing = await tx.findMessageByClientId(actor.userId, input.clientMsgId);
-    if (existing) return { kind: 'retry' as const, existing };
+    if (existing) return { kind: 'retry' as const, existing, refs: await loadReferences(tx, [existing]) };
     await requireMember(tx, input.conversationId, actor.userId);
+    await checkReferences(tx, actor, input);
     const record = await tx.insertMessage({
       id: newId('m'),
       conversationId: input.conversationId,
@@ -33,29 +41,63 @@ export async function sendMessage(
       sentAt: ctx.clock.now(),
       // Names of what the detectors found, for the smart window — never the matched text.
       flags: [...new Set(detect(input.body).map((f) => f.detector))],
+      replyTo: input.replyTo ?? null,
+      corrects: input.corrects ?? null,
     });
-    const pair = messageCreated(record);
+    const refs = await loadReferences(tx, [record]);
+    const pair = messageCreated(record, refs);
     const recipients = (await tx.listMembers(input.conversationId)).map((m) => m.userId);
     return {
       kind: 'created' as const,
       record,
+      refs,
       pair,
       deliveries: await tx.appendEvent(pair.stored, recipients),
     };
   });
-  if (outcome.kind === 'retry') return { message: retried(outcome.existing, input), created: false };
+  if (outcome.kind === 'retry') {
+    return { message: retried(outcome.existing, input, outcome.refs), created: false };
+  }
   await publishCommitted(ctx, outcome.pair, outcome.deliveries);
   ctx.metrics.messagesSent.inc();
-  return { message: messageView(outcome.record), created: true };
+  return { message: messageView(outcome.record, false, outcome.refs), created: true };
 }
 
-function retried(existing: MessageRecord, input: { conversationId: string; body: string }): Message {
+/**
+ * A reply must quote a message of the same conversation that the sender can see; a correction must
+ * name the sender's own earlier message in the same conversation. Anything else is reported as missing.
+ */
+async function checkReferences(
+  tx: StorageReader,
+  actor: Actor,
+  input: { conversationId: string; replyTo?: string | undefined; corrects?: string | undefined },
+): Promise<void> {
+  if (input.replyTo !== undefined) {
+    const { message } = await requireVisibleMessage(tx, input.replyTo, actor.userId);
+    if (message.conversationId !== input.conversationId)
+      throw new AppError('not_found', { replyTo: input.replyTo });
+  }
+  if (input.corrects !== undefined) {
+    const { message } = await requireVisibleMessage(tx, input.corrects, actor.userId);
+    if (message.conversationId !== input.conversationId)
+      throw new AppError('not_found', { corrects: input.corrects });
+    if (message.senderId !== actor.userId) {
+      throw new AppError('not_permitted', { reason: 'only your own messages can be corrected' });
+    }
+  }
+}
+
+function retried(
+  existing: MessageRecord,
+  input: { conversationId: string; body: string },
+  refs: References,
+): Message {
   // A recalled original has no body left to compare: the retry still names the same message.
   const sameContent = existing.tombstone !== null || existing.body === input.body;
   if (existing.conversationId !== input.conversationId || !sameContent) {
     throw new AppError('idempotency_key_reused', { messageId: existing.id });
   }
-  return messageView(existing);
+  return messageView(existing, false, refs);
 }
 
 /** A message the actor may see: in a conversation they belong to, stored since they joined. */
@@ -81,8 +123,9 @@ export async function history(
     const more = rows.length > page.limit;
     const messages = rows.slice(0, page.limit);
     const last = messages.at(-1);
+    const refs = await loadReferences(tx, messages);
     return {
-      messages: messages.map((m) => messageView(m)),
+      messages: messages.map((m) => messageView(m, false, refs)),
       nextBefore: more && last ? String(last.pos) : null,
     };
   });

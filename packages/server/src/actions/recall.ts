@@ -39,7 +39,11 @@ export async function recallMessage(
     };
     await tx.eraseMessage(message.id, tombstone);
     const pair = messageRecalled(message, tombstone);
-    const deliveries = await tx.appendEvent(pair.stored, await tx.usersWhoReceived(message.id));
+    // Everyone who received it, and every current member: someone who joined later may hold a reply
+    // that quotes it, and that quote must turn into the tombstone too.
+    const members = (await tx.listMembers(message.conversationId)).map((m) => m.userId);
+    const recipients = [...new Set([...(await tx.usersWhoReceived(message.id)), ...members])];
+    const deliveries = await tx.appendEvent(pair.stored, recipients);
     const reEditSeconds =
       message.senderId === actor.userId && message.type === 'text' ? found.policy.reEditSeconds : 0;
     return {

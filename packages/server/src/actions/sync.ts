@@ -1,5 +1,5 @@
 import type { Event } from '@retract/protocol';
-import { renderStoredEvent } from '../core/views.js';
+import { readRenderedEvents } from './references.js';
 import { AppError } from '../errors.js';
 import type { ActionContext, Actor } from './context.js';
 
@@ -14,12 +14,12 @@ export async function syncEvents(
   limit: number,
 ): Promise<{ events: Event[]; cursor: number; hasMore: boolean }> {
   const { rows, last } = await ctx.storage.read(async (tx) => ({
-    rows: await tx.readEvents(actor.userId, after, limit + 1),
+    rows: await readRenderedEvents(tx, actor.userId, after, limit + 1),
     last: await tx.lastSeq(actor.userId),
   }));
   if (after > last) throw new AppError('cursor_ahead', { after, last });
   const hasMore = rows.length > limit;
-  const events = rows.slice(0, limit).map((r) => renderStoredEvent(r) as Event);
+  const events = rows.slice(0, limit);
   if (after > 0) await acknowledge(ctx, actor, after);
   return { events, cursor: events.at(-1)?.seq ?? after, hasMore };
 }

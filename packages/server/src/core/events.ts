@@ -1,6 +1,6 @@
 import type { Conversation, EventBody, Member } from '@retract/protocol';
 import type { MessageRecord, NewEvent, TombstoneRecord } from '../storage/records.js';
-import { messageView, tombstoneView } from './views.js';
+import { messageView, tombstoneView, type References } from './views.js';
 
 /**
  * Each change as a pair: what the event log stores (never message content) and what live recipients
@@ -13,7 +13,7 @@ export interface EventPair {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function messageCreated(m: MessageRecord): EventPair {
+export function messageCreated(m: MessageRecord, refs?: References): EventPair {
   return {
     stored: {
       type: 'message.created',
@@ -22,7 +22,7 @@ export function messageCreated(m: MessageRecord): EventPair {
       at: m.sentAt,
       data: {},
     },
-    live: { type: 'message.created', at: iso(m.sentAt), message: messageView(m) },
+    live: { type: 'message.created', at: iso(m.sentAt), message: messageView(m, false, refs) },
   };
 }
 

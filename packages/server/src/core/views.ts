@@ -1,4 +1,4 @@
-import type { Conversation, EventBody, Member, Message, Tombstone } from '@retract/protocol';
+import type { Conversation, EventBody, Member, Message, Quote, Tombstone } from '@retract/protocol';
 import type {
   ConversationRecord,
   MemberRecord,
@@ -21,8 +21,30 @@ export function tombstoneView(t: TombstoneRecord): Tombstone {
   };
 }
 
+/**
+ * What messages refer to, loaded alongside them: the quoted originals (by id) and, for corrected
+ * messages, their latest correction (by original id).
+ */
+export interface References {
+  readonly messages: ReadonlyMap<string, MessageRecord>;
+  readonly corrections: ReadonlyMap<string, string>;
+}
+
+export const noReferences: References = { messages: new Map(), corrections: new Map() };
+
+/** A quote, rendered from the original as it is now: a recalled original shows its tombstone. */
+export function quoteView(original: MessageRecord): Quote {
+  return {
+    messageId: original.id,
+    senderId: original.senderId,
+    type: original.type,
+    body: original.tombstone !== null ? null : original.body,
+    recalled: original.tombstone === null ? null : tombstoneView(original.tombstone),
+  };
+}
+
 /** A recalled message has no body, whatever the record says; a hidden one shows none to its hider. */
-export function messageView(m: MessageRecord, hidden = false): Message {
+export function messageView(m: MessageRecord, hidden = false, refs: References = noReferences): Message {
   const view: Message = {
     id: m.id,
     conversationId: m.conversationId,
@@ -33,7 +55,15 @@ export function messageView(m: MessageRecord, hidden = false): Message {
     sentAt: iso(m.sentAt),
     recalled: m.tombstone === null ? null : tombstoneView(m.tombstone),
   };
-  return hidden ? { ...view, hidden: true } : view;
+  const quoted = m.replyTo === null ? undefined : refs.messages.get(m.replyTo);
+  const correctedBy = refs.corrections.get(m.id);
+  return {
+    ...view,
+    ...(hidden ? { hidden: true as const } : {}),
+    ...(quoted ? { replyTo: quoteView(quoted) } : {}),
+    ...(m.corrects === null ? {} : { corrects: m.corrects }),
+    ...(correctedBy === undefined ? {} : { correctedBy }),
+  };
 }
 
 export function memberView(m: MemberRecord): Member {
@@ -54,13 +84,16 @@ export function conversationView(c: ConversationRecord, members: readonly Member
  * A stored event as the reading user sees it now. Message events take the message's current state, which
  * is how sync serves a recalled message's `message.created` without its content.
  */
-export function renderStoredEvent(e: StoredEvent): EventBody & { seq: number } {
+export function renderStoredEvent(
+  e: StoredEvent,
+  refs: References = noReferences,
+): EventBody & { seq: number } {
   const at = iso(e.at);
   const d = e.data;
   switch (e.type) {
     case 'message.created': {
       if (e.message === null) throw new Error(`event ${e.seq}: message ${e.messageId} is missing`);
-      return { seq: e.seq, at, type: e.type, message: messageView(e.message, e.hidden) };
+      return { seq: e.seq, at, type: e.type, message: messageView(e.message, e.hidden, refs) };
     }
     case 'message.recalled':
       return {

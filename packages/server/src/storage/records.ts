@@ -65,6 +65,10 @@ export interface MessageRecord {
   readonly tombstone: TombstoneRecord | null;
   /** Names of the detectors that flagged the text when it was sent — never what they matched. */
   readonly flags: readonly string[];
+  /** The message this one replies to (quotes), if any. */
+  readonly replyTo: string | null;
+  /** The sender's earlier message this one corrects, if any. */
+  readonly corrects: string | null;
 }
 
 export type NewMessage = Omit<MessageRecord, 'pos' | 'tombstone'>;

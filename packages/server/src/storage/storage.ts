@@ -59,6 +59,11 @@ export interface StorageReader {
     limit: number,
   ): Promise<MessageRecord[]>;
 
+  /** The messages with these ids that exist (any order). */
+  findMessages(ids: readonly string[]): Promise<MessageRecord[]>;
+  /** For each of these message ids that has been corrected: the id of its latest correction. */
+  latestCorrections(ids: readonly string[]): Promise<Map<string, string>>;
+
   /** The highest sequence number issued to the user (0 before the first event). */
   lastSeq(userId: string): Promise<number>;
   /** Events of the user with seq > after, oldest first, rendered against current message state. */

@@ -14,6 +14,8 @@ export async function runCommand(ctx: ActionContext, actor: Actor, frame: Comman
         conversationId: frame.conversationId,
         clientMsgId: frame.clientMsgId,
         body: frame.body,
+        replyTo: frame.replyTo,
+        corrects: frame.corrects,
       });
     case 'recall':
       return recallMessage(ctx, actor, frame.messageId, { reason: frame.reason });

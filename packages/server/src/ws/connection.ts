@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { errorRegistry, limits, type ErrorCode, type ServerFrame } from '@retract/protocol';
 import type { ActionContext } from '../actions/context.js';
-import { renderStoredEvent } from '../core/views.js';
+import { readRenderedEvents } from '../actions/references.js';
 import { eventFrame } from './frame-codec.js';
 
 /**
@@ -58,13 +58,13 @@ export class Connection {
       for (let attempt = 0; ; attempt++) {
         this.drainParked();
         const page = await this.ctx.storage.read((tx) =>
-          tx.readEvents(this.userId, this.lastSent, limits.maxPageSize),
+          readRenderedEvents(tx, this.userId, this.lastSent, limits.maxPageSize),
         );
         if (!this.isOpen()) return;
-        for (const stored of page) {
-          if (stored.seq !== this.lastSent + 1) break;
-          this.write(JSON.stringify({ type: 'event', event: renderStoredEvent(stored) }));
-          this.lastSent = stored.seq;
+        for (const event of page) {
+          if (event.seq !== this.lastSent + 1) break;
+          this.write(JSON.stringify({ type: 'event', event }));
+          this.lastSent = event.seq;
           this.ctx.metrics.eventsDelivered.inc();
         }
         this.drainParked();

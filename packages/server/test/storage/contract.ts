@@ -79,6 +79,8 @@ export function storageContract(factory: StorageFactory): void {
           body,
           sentAt: T0,
           flags,
+          replyTo: null,
+          corrects: null,
         });
         const members = (await tx.listMembers(conversationId)).map((x) => x.userId);
         await tx.appendEvent(event(conversationId, m.id), members);

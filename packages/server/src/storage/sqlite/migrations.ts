@@ -92,4 +92,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE messages ADD COLUMN flags TEXT;
   ALTER TABLE conversations ADD COLUMN policy TEXT;
   `,
+  `
+  -- Replies and corrections are references, never copies: quotes are rendered from the original.
+  ALTER TABLE messages ADD COLUMN reply_to TEXT;
+  ALTER TABLE messages ADD COLUMN corrects TEXT;
+  CREATE INDEX messages_by_corrects ON messages(corrects, pos) WHERE corrects IS NOT NULL;
+  `,
 ];

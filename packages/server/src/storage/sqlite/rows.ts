@@ -73,6 +73,8 @@ export interface MessageRow {
   recall_reason: string | null;
   recall_label: string | null;
   flags: string | null;
+  reply_to: string | null;
+  corrects: string | null;
 }
 export const toMessage = (r: MessageRow): MessageRecord => ({
   id: r.id,
@@ -84,6 +86,8 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   body: r.body,
   sentAt: r.sent_at,
   flags: r.flags === null ? [] : (JSON.parse(r.flags) as string[]),
+  replyTo: r.reply_to,
+  corrects: r.corrects,
   tombstone:
     r.recalled_at === null
       ? null
@@ -119,6 +123,8 @@ export interface EventRow {
   m_recall_reason: string | null;
   m_recall_label: string | null;
   m_flags: string | null;
+  m_reply_to: string | null;
+  m_corrects: string | null;
 }
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
   seq: r.seq,
@@ -146,6 +152,8 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
           recall_reason: r.m_recall_reason,
           recall_label: r.m_recall_label,
           flags: r.m_flags,
+          reply_to: r.m_reply_to,
+          corrects: r.m_corrects,
         }),
 });
 

@@ -30,7 +30,8 @@ import {
 const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_conversation_id,
   m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
   m.sent_at AS m_sent_at, m.recalled_at AS m_recalled_at, m.recalled_by AS m_recalled_by,
-  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label, m.flags AS m_flags`;
+  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label, m.flags AS m_flags,
+  m.reply_to AS m_reply_to, m.corrects AS m_corrects`;
 
 /** Every statement prepared once per connection. */
 function prepare(db: Database.Database) {
@@ -83,8 +84,16 @@ function prepare(db: Database.Database) {
        ORDER BY m.pos DESC LIMIT ?`,
     ),
     insertMessage: db.prepare<unknown[], { pos: number }>(
-      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at, flags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at, flags, reply_to, corrects)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+    ),
+    messagesByIds: db.prepare<[string], MessageRow>(
+      'SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    latestCorrections: db.prepare<[string], { corrects: string; id: string }>(
+      `SELECT m.corrects, m.id FROM messages m
+       WHERE m.corrects IN (SELECT value FROM json_each(?))
+         AND m.pos = (SELECT max(pos) FROM messages c WHERE c.corrects = m.corrects)`,
     ),
     eraseMessage: db.prepare(
       `UPDATE messages SET body = NULL, flags = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?,
@@ -193,6 +202,13 @@ export class SqliteTx implements StorageTx {
       .all(conversationId, beforePos ?? Number.MAX_SAFE_INTEGER, membership.from_pos, viewerId, limit)
       .map(toMessage);
   }
+  async findMessages(ids: readonly string[]): Promise<MessageRecord[]> {
+    return ids.length === 0 ? [] : this.s.messagesByIds.all(JSON.stringify(ids)).map(toMessage);
+  }
+  async latestCorrections(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    return new Map(this.s.latestCorrections.all(JSON.stringify(ids)).map((r) => [r.corrects, r.id] as const));
+  }
   async lastSeq(userId: string): Promise<number> {
     return this.s.lastSeq.get(userId)?.last_seq ?? 0;
   }
@@ -244,6 +260,8 @@ export class SqliteTx implements StorageTx {
       m.body,
       m.sentAt,
       m.flags.length === 0 ? null : JSON.stringify(m.flags),
+      m.replyTo,
+      m.corrects,
     );
     if (!row) throw new Error('insert returned no row');
     return { ...m, pos: row.pos, tombstone: null };
