@@ -2,9 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { limits } from './limits.js';
 import { Event } from './events.js';
 import {
+  Attachment,
   ClientMsgId,
   Conversation,
   ConversationKind,
+  MessageType,
   Device,
   Id,
   Message,
@@ -76,8 +78,10 @@ export type ConversationList = Static<typeof ConversationList>;
 export const SendMessageRequest = Type.Object(
   {
     clientMsgId: ClientMsgId,
-    type: Type.Optional(Type.Literal('text')),
-    body: Text,
+    /** Default `text`. Other types carry an uploaded attachment; their `body` is an optional caption. */
+    type: Type.Optional(MessageType),
+    body: Type.Optional(Text),
+    attachmentId: Type.Optional(Id),
     /** Reply to (quote) a message of the same conversation. */
     replyTo: Type.Optional(Id),
     /** Declare this message a correction of one of your own earlier messages in the conversation. */
@@ -166,6 +170,19 @@ export const MemberParams = Type.Object({ id: Id, userId: Id }, strict);
 
 export const CheckMessageRequest = Type.Object({ body: Text }, strict);
 export type CheckMessageRequest = Static<typeof CheckMessageRequest>;
+
+export const UploadQuery = Type.Object(
+  {
+    /** What the client says it is; the server checks the bytes and refuses a mismatch. */
+    kind: Type.Union([Type.Literal('image'), Type.Literal('file'), Type.Literal('voice'), Type.Literal('video')]),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  strict,
+);
+export type UploadQuery = Static<typeof UploadQuery>;
+
+export const UploadResponse = Type.Object({ attachment: Attachment, kind: MessageType });
+export type UploadResponse = Static<typeof UploadResponse>;
 
 /** What a pre-send check found, so a client can warn before sending. Nothing is stored. */
 export const CheckMessageResponse = Type.Object({

@@ -92,6 +92,26 @@ export const errorRegistry = {
     message: 'The policy goes beyond what the server allows for conversations.',
     doc: '`details.errors` lists each setting that exceeds the operator’s bounds, with its path.',
   },
+  attachment_gone: {
+    status: 410,
+    message: 'This attachment was removed with its message.',
+    doc: 'The message was recalled (or expired) and its file deleted; the URL will never work again.',
+  },
+  attachment_too_large: {
+    status: 413,
+    message: 'The file is larger than the server accepts.',
+    doc: '`details.maxBytes` gives the limit.',
+  },
+  attachment_type_mismatch: {
+    status: 415,
+    message: 'The file’s contents do not match the kind it was uploaded as.',
+    doc: 'The server reads the bytes: an upload declared as `image` (or `voice`, `video`) that is something else is refused. `details.found` names what it is. Upload it as `file` instead.',
+  },
+  attachment_invalid: {
+    status: 422,
+    message: 'That attachment cannot be used here.',
+    doc: 'The attachment does not exist, is not yours, is already part of a message, or does not match the message type.',
+  },
   invalid_conversation: {
     status: 422,
     message: 'That conversation cannot be created or changed that way.',

@@ -17,6 +17,7 @@ export type {
 export { limits } from './limits.js';
 export * as models from './models.js';
 export type {
+  Attachment,
   Conversation,
   ConversationKind,
   Device,

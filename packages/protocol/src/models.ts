@@ -55,8 +55,24 @@ export const Tombstone = Type.Object({
 });
 export type Tombstone = Static<typeof Tombstone>;
 
-export const MessageType = Type.Literal('text');
+export const MessageType = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('image'),
+  Type.Literal('file'),
+  Type.Literal('voice'),
+  Type.Literal('video'),
+]);
+
+/** A file attached to a message. Download it from `/v1/attachments/{id}` with the session token. */
+export const Attachment = Type.Object({
+  id: Id,
+  /** The type the server found in the bytes — never the one the client claimed. */
+  mime: Type.String(),
+  name: Type.String(),
+  size: Type.Integer({ minimum: 0 }),
+});
 export type MessageType = Static<typeof MessageType>;
+export type Attachment = Static<typeof Attachment>;
 
 /**
  * A quoted message, rendered from the original as it is now — never a stored copy: once the original is
@@ -85,6 +101,8 @@ export const Message = Type.Object({
   sentAt: Timestamp,
   recalled: Type.Union([Tombstone, Type.Null()]),
   hidden: Type.Optional(Type.Literal(true)),
+  /** Present on image, file, voice and video messages until they are recalled. */
+  attachment: Type.Optional(Attachment),
   /** Present on a reply: the quoted message as it is now. */
   replyTo: Type.Optional(Quote),
   /** Present on a correction: the id of the sender's earlier message it corrects. */

@@ -46,6 +46,9 @@ export function canonicalMessage(message: Message, tombstone: Tombstone | null =
     body: tombstone === null ? message.body : null,
     sentAt: message.sentAt,
     recalled: tombstone === null ? null : { ...tombstone },
+    ...(message.attachment === undefined || tombstone !== null
+      ? {}
+      : { attachment: { ...message.attachment } }),
     ...(message.replyTo === undefined
       ? {}
       : {

@@ -41,6 +41,13 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    attachments: Type.Object(
+      {
+        /** Largest upload in bytes. */
+        maxBytes: Type.Integer({ default: 25 * 1024 * 1024, minimum: 1024, maximum: 2 * 1024 * 1024 * 1024 }),
+      },
+      { ...strict, default: {} },
+    ),
     /** Usernames with the server admin role (moderation in every conversation, where the policy names it). */
     serverAdmins: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
       default: [],

@@ -11,11 +11,13 @@ import { createMetrics } from './metrics.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/storage.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
+import { openFsBlobStore, type BlobStore } from './blobs/index.js';
 
 /** Parts a caller may supply instead of the defaults built from the config (tests, other backends). */
 export interface ServerParts {
   readonly storage?: Storage;
   readonly bus?: Bus;
+  readonly blobs?: BlobStore;
   readonly clock?: Clock;
   readonly logger?: PinoLogger;
 }
@@ -36,9 +38,11 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   const storage =
     parts.storage ??
     openSqliteStorage({ path: join(config.dataDir, 'retract.db'), synchronous: config.storage.synchronous });
+  const blobs = parts.blobs ?? (await openFsBlobStore({ dir: join(config.dataDir, 'blobs') }));
   const bus = parts.bus ?? createMemoryBus((error) => logger.error({ err: error }, 'bus handler failed'));
   const context: ActionContext = {
     storage,
+    blobs,
     bus,
     clock: parts.clock ?? systemClock,
     config,
@@ -64,6 +68,7 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
         await gateway.close();
         await http.close();
         await bus.close();
+        await blobs.close();
         await storage.close();
       })();
       return closing;

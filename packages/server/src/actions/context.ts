@@ -5,10 +5,13 @@ import type { EventPair } from '../core/events.js';
 import type { Metrics } from '../metrics.js';
 import type { Delivery } from '../storage/records.js';
 import type { Storage } from '../storage/storage.js';
+import type { BlobStore } from '../blobs/index.js';
 
 /** What every action may use. Built once by the server and passed down; actions hold no state. */
 export interface ActionContext {
   readonly storage: Storage;
+  /** Attachment bytes; metadata lives in storage. */
+  readonly blobs: BlobStore;
   readonly bus: Bus;
   readonly clock: Clock;
   readonly config: ServerConfig;

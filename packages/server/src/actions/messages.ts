@@ -1,4 +1,4 @@
-import type { Message } from '@retract/protocol';
+import type { Message, MessageType } from '@retract/protocol';
 import { messageCreated } from '../core/events.js';
 import { detect } from '../core/detectors/index.js';
 import { messageView, type References } from '../core/views.js';
@@ -6,12 +6,13 @@ import { loadReferences } from './references.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { MessageRecord } from '../storage/records.js';
-import type { StorageReader } from '../storage/storage.js';
+import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { requireMember } from './conversations.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
 
 /**
- * Sends a text message. The client message id makes it idempotent: a retry returns the original message
+ * Sends a message: text, or an uploaded attachment (image, file, voice, video) with an optional caption.
+ * The client message id makes it idempotent: a retry returns the original message
  * (`created: false`) and writes nothing; reusing the id for different content is an error.
  */
 export async function sendMessage(
@@ -20,7 +21,9 @@ export async function sendMessage(
   input: {
     conversationId: string;
     clientMsgId: string;
-    body: string;
+    type?: MessageType | undefined;
+    body?: string | undefined;
+    attachmentId?: string | undefined;
     replyTo?: string | undefined;
     corrects?: string | undefined;
   },
@@ -31,18 +34,26 @@ export async function sendMessage(
     if (existing) return { kind: 'retry' as const, existing, refs: await loadReferences(tx, [existing]) };
     await requireMember(tx, input.conversationId, actor.userId);
     await checkReferences(tx, actor, input);
+    const type = input.type ?? 'text';
+    const id = newId('m');
+    if (type === 'text' && (input.body === undefined || input.attachmentId !== undefined)) {
+      throw new AppError('invalid_request', { reason: 'a text message has a body and no attachment' });
+    }
+    if (type !== 'text') await claimAttachment(tx, actor, type, input.attachmentId, id);
+    const body = input.body ?? null;
     const record = await tx.insertMessage({
-      id: newId('m'),
+      id,
       conversationId: input.conversationId,
       senderId: actor.userId,
       clientMsgId: input.clientMsgId,
-      type: 'text',
-      body: input.body,
+      type,
+      body,
       sentAt: ctx.clock.now(),
       // Names of what the detectors found, for the smart window — never the matched text.
-      flags: [...new Set(detect(input.body).map((f) => f.detector))],
+      flags: body === null ? [] : [...new Set(detect(body).map((f) => f.detector))],
       replyTo: input.replyTo ?? null,
       corrects: input.corrects ?? null,
+      attachmentId: input.attachmentId ?? null,
     });
     const refs = await loadReferences(tx, [record]);
     const pair = messageCreated(record, refs);
@@ -87,13 +98,32 @@ async function checkReferences(
   }
 }
 
+/** An attachment message takes an upload of the caller's, of the same kind, not yet sent with another. */
+async function claimAttachment(
+  tx: StorageTx,
+  actor: Actor,
+  type: Exclude<MessageType, 'text'>,
+  attachmentId: string | undefined,
+  messageId: string,
+): Promise<void> {
+  const attachment = attachmentId === undefined ? null : await tx.findAttachment(attachmentId);
+  if (!attachment || attachment.uploaderId !== actor.userId || attachment.deletedAt !== null) {
+    throw new AppError('attachment_invalid', { attachmentId: attachmentId ?? null });
+  }
+  if (attachment.kind !== type)
+    throw new AppError('attachment_invalid', { attachmentId, kind: attachment.kind, type });
+  if (!(await tx.claimAttachment(attachment.id, messageId))) {
+    throw new AppError('attachment_invalid', { attachmentId, reason: 'already sent with another message' });
+  }
+}
+
 function retried(
   existing: MessageRecord,
-  input: { conversationId: string; body: string },
+  input: { conversationId: string; body?: string | undefined },
   refs: References,
 ): Message {
   // A recalled original has no body left to compare: the retry still names the same message.
-  const sameContent = existing.tombstone !== null || existing.body === input.body;
+  const sameContent = existing.tombstone !== null || existing.body === (input.body ?? null);
   if (existing.conversationId !== input.conversationId || !sameContent) {
     throw new AppError('idempotency_key_reused', { messageId: existing.id });
   }

@@ -38,6 +38,7 @@ export async function recallMessage(
       label: decision.label,
     };
     await tx.eraseMessage(message.id, tombstone);
+    if (message.attachmentId !== null) await tx.markAttachmentDeleted(message.attachmentId, context.nowMs);
     const pair = messageRecalled(message, tombstone);
     // Everyone who received it, and every current member: someone who joined later may hold a reply
     // that quotes it, and that quote must turn into the tombstone too.
@@ -53,6 +54,7 @@ export async function recallMessage(
         pair,
         deliveries,
         tombstone,
+        attachmentId: message.attachmentId,
         reEdit: reEditSeconds > 0 ? message.body : null,
         reEditSeconds,
       },
@@ -77,6 +79,7 @@ export async function recallMessage(
       const committed = 'committed' in outcome ? outcome.committed : undefined;
       if (!committed) throw new Error('allowed recall wrote nothing');
       await publishCommitted(ctx, committed.pair, committed.deliveries);
+      if (committed.attachmentId !== null) await deleteBlob(ctx, committed.attachmentId);
       await purge(ctx);
       const response: api.RecallResponse = {
         messageId,
@@ -96,6 +99,15 @@ export async function recallMessage(
             },
           };
     }
+  }
+}
+
+/** The file goes right after commit; its metadata already says it is gone, so its URL answers 410. */
+async function deleteBlob(ctx: ActionContext, id: string): Promise<void> {
+  try {
+    await ctx.blobs.delete(id);
+  } catch (error) {
+    ctx.log.error({ err: error, attachmentId: id }, 'deleting a recalled attachment failed');
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Event } from '@retract/protocol';
 import { renderStoredEvent, type References } from '../core/views.js';
-import type { MessageRecord } from '../storage/records.js';
+import type { AttachmentRecord, MessageRecord } from '../storage/records.js';
 import type { StorageReader } from '../storage/storage.js';
 
 /**
@@ -13,9 +13,16 @@ export async function loadReferences(
 ): Promise<References> {
   const quoted = [...new Set(messages.flatMap((m) => (m.replyTo === null ? [] : [m.replyTo])))];
   const originals = await tx.findMessages(quoted);
+  const attachments = new Map<string, AttachmentRecord>();
+  for (const m of messages) {
+    if (m.attachmentId === null) continue;
+    const found = await tx.findAttachment(m.attachmentId);
+    if (found) attachments.set(found.id, found);
+  }
   return {
     messages: new Map(originals.map((m) => [m.id, m] as const)),
     corrections: await tx.latestCorrections(messages.map((m) => m.id)),
+    attachments,
   };
 }
 

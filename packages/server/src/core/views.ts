@@ -1,5 +1,6 @@
 import type { Conversation, EventBody, Member, Message, Quote, Tombstone } from '@retract/protocol';
 import type {
+  AttachmentRecord,
   ConversationRecord,
   MemberRecord,
   MessageRecord,
@@ -28,9 +29,14 @@ export function tombstoneView(t: TombstoneRecord): Tombstone {
 export interface References {
   readonly messages: ReadonlyMap<string, MessageRecord>;
   readonly corrections: ReadonlyMap<string, string>;
+  readonly attachments: ReadonlyMap<string, AttachmentRecord>;
 }
 
-export const noReferences: References = { messages: new Map(), corrections: new Map() };
+export const noReferences: References = {
+  messages: new Map(),
+  corrections: new Map(),
+  attachments: new Map(),
+};
 
 /** A quote, rendered from the original as it is now: a recalled original shows its tombstone. */
 export function quoteView(original: MessageRecord): Quote {
@@ -57,9 +63,14 @@ export function messageView(m: MessageRecord, hidden = false, refs: References =
   };
   const quoted = m.replyTo === null ? undefined : refs.messages.get(m.replyTo);
   const correctedBy = refs.corrections.get(m.id);
+  const file =
+    m.tombstone === null && m.attachmentId !== null ? refs.attachments.get(m.attachmentId) : undefined;
   return {
     ...view,
     ...(hidden ? { hidden: true as const } : {}),
+    ...(file && file.deletedAt === null
+      ? { attachment: { id: file.id, mime: file.mime, name: file.name, size: file.size } }
+      : {}),
     ...(quoted ? { replyTo: quoteView(quoted) } : {}),
     ...(m.corrects === null ? {} : { corrects: m.corrects }),
     ...(correctedBy === undefined ? {} : { correctedBy }),

@@ -20,6 +20,7 @@ import { syncRoutes } from './routes/sync.js';
 import { opsRoutes } from './routes/ops.js';
 import { homeRoutes } from './routes/home.js';
 import { policyRoutes } from './routes/policies.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { strictIntegerQuery } from './strict-query.js';
 import { randomUUID } from 'node:crypto';
 
@@ -113,6 +114,7 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   messageRoutes(app);
   syncRoutes(app);
   policyRoutes(app);
+  attachmentRoutes(app);
   opsRoutes(app);
   homeRoutes(app);
   return app;

@@ -1,4 +1,4 @@
-import type { ConversationKind, EventType, RecallRole, Role } from '@retract/protocol';
+import type { ConversationKind, EventType, MessageType, RecallRole, Role } from '@retract/protocol';
 
 /** Rows as the storage port speaks them: plain data, timestamps in milliseconds since the epoch. */
 
@@ -58,7 +58,9 @@ export interface MessageRecord {
   readonly conversationId: string;
   readonly senderId: string;
   readonly clientMsgId: string;
-  readonly type: 'text';
+  readonly type: MessageType;
+  /** The attached file, for image, file, voice and video messages; null once recalled. */
+  readonly attachmentId: string | null;
   /** Null once recalled: the content is erased, not hidden. */
   readonly body: string | null;
   readonly sentAt: number;
@@ -98,6 +100,22 @@ export interface StoredEvent {
   readonly message: MessageRecord | null;
   /** Whether the reading user hid that message. */
   readonly hidden: boolean;
+}
+
+/** An uploaded file. Its bytes live in the blob store under the same id. */
+export interface AttachmentRecord {
+  readonly id: string;
+  readonly uploaderId: string;
+  readonly kind: Exclude<MessageType, 'text'>;
+  readonly mime: string;
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly createdAt: number;
+  /** The message it was sent with, once sent. */
+  readonly messageId: string | null;
+  /** When its bytes were deleted (recall); a download then answers 410. */
+  readonly deletedAt: number | null;
 }
 
 export interface Delivery {

@@ -1,4 +1,5 @@
 import type {
+  AttachmentRecord,
   ConversationRecord,
   Delivery,
   DeviceRecord,
@@ -64,6 +65,8 @@ export interface StorageReader {
   /** For each of these message ids that has been corrected: the id of its latest correction. */
   latestCorrections(ids: readonly string[]): Promise<Map<string, string>>;
 
+  findAttachment(id: string): Promise<AttachmentRecord | null>;
+
   /** The highest sequence number issued to the user (0 before the first event). */
   lastSeq(userId: string): Promise<number>;
   /** Events of the user with seq > after, oldest first, rendered against current message state. */
@@ -90,6 +93,11 @@ export interface StorageTx extends StorageReader {
   insertMessage(message: NewMessage): Promise<MessageRecord>;
   /** Turns the message into a tombstone and erases its content, in place. */
   eraseMessage(id: string, tombstone: TombstoneRecord): Promise<void>;
+  insertAttachment(attachment: Omit<AttachmentRecord, 'messageId' | 'deletedAt'>): Promise<void>;
+  /** Binds an unsent attachment to its message; false when it is already part of one. */
+  claimAttachment(id: string, messageId: string): Promise<boolean>;
+  /** Records that the attachment's bytes are gone (its name and hash are forgotten too). */
+  markAttachmentDeleted(id: string, at: number): Promise<void>;
   /** False when the user had already hidden it. */
   hideMessage(userId: string, messageId: string, at: number): Promise<boolean>;
 

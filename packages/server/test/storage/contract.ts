@@ -81,6 +81,7 @@ export function storageContract(factory: StorageFactory): void {
           flags,
           replyTo: null,
           corrects: null,
+          attachmentId: null,
         });
         const members = (await tx.listMembers(conversationId)).map((x) => x.userId);
         await tx.appendEvent(event(conversationId, m.id), members);

@@ -98,4 +98,21 @@ export const migrations: readonly string[] = [
   ALTER TABLE messages ADD COLUMN corrects TEXT;
   CREATE INDEX messages_by_corrects ON messages(corrects, pos) WHERE corrects IS NOT NULL;
   `,
+  `
+  -- Attachments: metadata here, bytes in the blob store. A recalled message's file is deleted and its
+  -- row kept (without a name) so its URL can answer 410 Gone.
+  CREATE TABLE attachments (
+    id          TEXT PRIMARY KEY,
+    uploader_id TEXT NOT NULL REFERENCES users(id),
+    kind        TEXT NOT NULL,
+    mime        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    message_id  TEXT,
+    deleted_at  INTEGER
+  ) STRICT;
+  ALTER TABLE messages ADD COLUMN attachment_id TEXT;
+  `,
 ];

@@ -1,5 +1,12 @@
-import type { ConversationKind, EventType, RecallRole, Role } from '@retract/protocol';
-import type { ConversationRecord, DeviceRecord, MessageRecord, StoredEvent, UserRecord } from '../records.js';
+import type { ConversationKind, EventType, MessageType, RecallRole, Role } from '@retract/protocol';
+import type {
+  AttachmentRecord,
+  ConversationRecord,
+  DeviceRecord,
+  MessageRecord,
+  StoredEvent,
+  UserRecord,
+} from '../records.js';
 
 /** Column shapes as SQLite returns them, and their mapping to the port's records. */
 
@@ -75,6 +82,7 @@ export interface MessageRow {
   flags: string | null;
   reply_to: string | null;
   corrects: string | null;
+  attachment_id: string | null;
 }
 export const toMessage = (r: MessageRow): MessageRecord => ({
   id: r.id,
@@ -82,7 +90,8 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   conversationId: r.conversation_id,
   senderId: r.sender_id,
   clientMsgId: r.client_msg_id,
-  type: 'text',
+  type: r.type as MessageType,
+  attachmentId: r.attachment_id,
   body: r.body,
   sentAt: r.sent_at,
   flags: r.flags === null ? [] : (JSON.parse(r.flags) as string[]),
@@ -125,6 +134,7 @@ export interface EventRow {
   m_flags: string | null;
   m_reply_to: string | null;
   m_corrects: string | null;
+  m_attachment_id: string | null;
 }
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
   seq: r.seq,
@@ -154,7 +164,33 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
           flags: r.m_flags,
           reply_to: r.m_reply_to,
           corrects: r.m_corrects,
+          attachment_id: r.m_attachment_id,
         }),
 });
 
 export const asRole = (role: string): Role => role as Role;
+
+export interface AttachmentRow {
+  id: string;
+  uploader_id: string;
+  kind: string;
+  mime: string;
+  name: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+  message_id: string | null;
+  deleted_at: number | null;
+}
+export const toAttachment = (r: AttachmentRow): AttachmentRecord => ({
+  id: r.id,
+  uploaderId: r.uploader_id,
+  kind: r.kind as AttachmentRecord['kind'],
+  mime: r.mime,
+  name: r.name,
+  size: r.size,
+  sha256: r.sha256,
+  createdAt: r.created_at,
+  messageId: r.message_id,
+  deletedAt: r.deleted_at,
+});

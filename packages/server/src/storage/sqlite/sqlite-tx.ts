@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { StorageTx } from '../storage.js';
 import type {
+  AttachmentRecord,
   ConversationRecord,
   Delivery,
   DeviceRecord,
@@ -19,6 +20,8 @@ import {
   toMessage,
   toStoredEvent,
   toUser,
+  toAttachment,
+  type AttachmentRow,
   type ConversationRow,
   type DeviceRow,
   type EventRow,
@@ -31,7 +34,8 @@ const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_co
   m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
   m.sent_at AS m_sent_at, m.recalled_at AS m_recalled_at, m.recalled_by AS m_recalled_by,
   m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label, m.flags AS m_flags,
-  m.reply_to AS m_reply_to, m.corrects AS m_corrects`;
+  m.reply_to AS m_reply_to, m.corrects AS m_corrects,
+  m.attachment_id AS m_attachment_id`;
 
 /** Every statement prepared once per connection. */
 function prepare(db: Database.Database) {
@@ -84,8 +88,18 @@ function prepare(db: Database.Database) {
        ORDER BY m.pos DESC LIMIT ?`,
     ),
     insertMessage: db.prepare<unknown[], { pos: number }>(
-      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at, flags, reply_to, corrects)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+      `INSERT INTO messages (id, conversation_id, sender_id, client_msg_id, type, body, sent_at, flags, reply_to, corrects,
+                             attachment_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+    ),
+    insertAttachment: db.prepare(
+      `INSERT INTO attachments (id, uploader_id, kind, mime, name, size, sha256, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    attachmentById: db.prepare<[string], AttachmentRow>('SELECT * FROM attachments WHERE id = ?'),
+    claimAttachment: db.prepare('UPDATE attachments SET message_id = ? WHERE id = ? AND message_id IS NULL'),
+    deleteAttachment: db.prepare(
+      "UPDATE attachments SET deleted_at = ?, name = '', sha256 = '' WHERE id = ? AND deleted_at IS NULL",
     ),
     messagesByIds: db.prepare<[string], MessageRow>(
       'SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))',
@@ -96,7 +110,7 @@ function prepare(db: Database.Database) {
          AND m.pos = (SELECT max(pos) FROM messages c WHERE c.corrects = m.corrects)`,
     ),
     eraseMessage: db.prepare(
-      `UPDATE messages SET body = NULL, flags = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?,
+      `UPDATE messages SET body = NULL, flags = NULL, attachment_id = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?,
               recall_reason = ?, recall_label = ?
        WHERE id = ?`,
     ),
@@ -209,6 +223,19 @@ export class SqliteTx implements StorageTx {
     if (ids.length === 0) return new Map();
     return new Map(this.s.latestCorrections.all(JSON.stringify(ids)).map((r) => [r.corrects, r.id] as const));
   }
+  async findAttachment(id: string): Promise<AttachmentRecord | null> {
+    const row = this.s.attachmentById.get(id);
+    return row ? toAttachment(row) : null;
+  }
+  async insertAttachment(a: Omit<AttachmentRecord, 'messageId' | 'deletedAt'>): Promise<void> {
+    this.s.insertAttachment.run(a.id, a.uploaderId, a.kind, a.mime, a.name, a.size, a.sha256, a.createdAt);
+  }
+  async claimAttachment(id: string, messageId: string): Promise<boolean> {
+    return this.s.claimAttachment.run(messageId, id).changes === 1;
+  }
+  async markAttachmentDeleted(id: string, at: number): Promise<void> {
+    this.s.deleteAttachment.run(at, id);
+  }
   async lastSeq(userId: string): Promise<number> {
     return this.s.lastSeq.get(userId)?.last_seq ?? 0;
   }
@@ -262,6 +289,7 @@ export class SqliteTx implements StorageTx {
       m.flags.length === 0 ? null : JSON.stringify(m.flags),
       m.replyTo,
       m.corrects,
+      m.attachmentId,
     );
     if (!row) throw new Error('insert returned no row');
     return { ...m, pos: row.pos, tombstone: null };
