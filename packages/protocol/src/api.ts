@@ -174,7 +174,12 @@ export type CheckMessageRequest = Static<typeof CheckMessageRequest>;
 export const UploadQuery = Type.Object(
   {
     /** What the client says it is; the server checks the bytes and refuses a mismatch. */
-    kind: Type.Union([Type.Literal('image'), Type.Literal('file'), Type.Literal('voice'), Type.Literal('video')]),
+    kind: Type.Union([
+      Type.Literal('image'),
+      Type.Literal('file'),
+      Type.Literal('voice'),
+      Type.Literal('video'),
+    ]),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   strict,
