@@ -189,6 +189,9 @@ export type UploadQuery = Static<typeof UploadQuery>;
 export const UploadResponse = Type.Object({ attachment: Attachment, kind: MessageType });
 export type UploadResponse = Static<typeof UploadResponse>;
 
+export const ReadRequest = Type.Object({ upTo: Id }, strict);
+export type ReadRequest = Static<typeof ReadRequest>;
+
 /** What a pre-send check found, so a client can warn before sending. Nothing is stored. */
 export const CheckMessageResponse = Type.Object({
   findings: Type.Array(

@@ -47,6 +47,18 @@ export const MessageHiddenEvent = Type.Object({
   messageId: Id,
 });
 
+/**
+ * A read receipt: `userId` has read the conversation up to and including `upTo`. Sent to every member,
+ * so senders see who has read their messages (and "until read" recall knows when it closes).
+ */
+export const ConversationReadEvent = Type.Object({
+  ...base,
+  type: Type.Literal('conversation.read'),
+  conversationId: Id,
+  userId: Id,
+  upTo: Id,
+});
+
 export const Event = Type.Union([
   ConversationCreatedEvent,
   MemberAddedEvent,
@@ -54,6 +66,7 @@ export const Event = Type.Union([
   MessageCreatedEvent,
   MessageRecalledEvent,
   MessageHiddenEvent,
+  ConversationReadEvent,
 ]);
 export type Event = Static<typeof Event>;
 export type EventType = Event['type'];

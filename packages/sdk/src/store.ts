@@ -108,6 +108,9 @@ export class TimelineStore {
       case 'message.hidden':
         this.#hide(event.conversationId, event.messageId);
         break;
+      case 'conversation.read':
+        // Receipts are shown by the app as they arrive; the timeline itself does not change.
+        break;
     }
     return true;
   }

@@ -283,6 +283,7 @@ describe('isolation between conversations', () => {
       ['GET', `/v1/conversations/${groupAB}/policy`],
       ['PUT', `/v1/conversations/${groupAB}/policy`, { document: { preset: 'matrix' } }],
       ['POST', '/v1/attachments?kind=file'],
+      ['POST', `/v1/conversations/${groupAB}/read`, { upTo: aliceMessage.id }],
       ['GET', `/v1/attachments/${aliceMessage.id}`],
     ];
 

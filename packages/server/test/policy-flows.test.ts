@@ -289,3 +289,66 @@ describe('pre-send check and smart window', () => {
     assert.equal(saved.status, 200, 'ten minutes later the flagged message can still be recalled');
   });
 });
+
+describe('until read', () => {
+  let t: TestServer;
+  let alice: Login;
+  let bob: Login;
+  let groupId: string;
+  before(async () => {
+    t = await startTestServer({ config: { policy: { default: { untilRead: true } } } });
+    alice = await registerAndLogin(t.url, 'alice');
+    bob = await registerAndLogin(t.url, 'bob');
+    const created = await call<{ conversation: { id: string } }>(t.url, 'POST', '/v1/conversations', {
+      token: alice.token,
+      body: { kind: 'group', members: ['bob'] },
+    });
+    groupId = created.body.conversation.id;
+  });
+  after(() => t.close());
+
+  const send = async (body: string) =>
+    (
+      await call<{ message: Message }>(t.url, 'POST', `/v1/conversations/${groupId}/messages`, {
+        token: alice.token,
+        body: { clientMsgId: body, body },
+      })
+    ).body.message;
+
+  it('keeps recall open past the window while nobody has read the message, and closes it on the first read', async () => {
+    const unread = await send('nobody saw this');
+    const read = await send('bob saw this');
+    t.clock.advance(10 * 60_000); // far past the 2-minute window
+
+    const options = await call<{ recall: { allowed: boolean; basis?: string } }>(
+      t.url,
+      'GET',
+      `/v1/messages/${read.id}/recall-options`,
+      { token: alice.token },
+    );
+    assert.deepEqual([options.body.recall.allowed, options.body.recall.basis], [true, 'until_read']);
+
+    const alicePhone = await RecordingSocket.open(t.wsUrl, alice.token);
+    await alicePhone.waitFor((f) => f.type === 'synced');
+    const receipt = await call(t.url, 'POST', `/v1/conversations/${groupId}/read`, {
+      token: bob.token,
+      body: { upTo: read.id },
+    });
+    assert.equal(receipt.status, 200);
+    const seen = await alicePhone.waitForEvent((e) => e.type === 'conversation.read');
+    assert.ok(seen.type === 'conversation.read' && seen.userId === bob.userId && seen.upTo === read.id);
+    await alicePhone.close();
+
+    // Bob read up to the later message, which covers the earlier one too.
+    for (const m of [unread, read]) {
+      const denied = await call<{ error: { code: string } }>(t.url, 'POST', `/v1/messages/${m.id}/recall`, {
+        token: alice.token,
+      });
+      assert.equal(denied.body.error.code, 'recall_window_expired', `${m.body} was read`);
+    }
+    const fresh = await send('still unread');
+    t.clock.advance(10 * 60_000);
+    const allowed = await call(t.url, 'POST', `/v1/messages/${fresh.id}/recall`, { token: alice.token });
+    assert.equal(allowed.status, 200, 'a message sent after the read position is still unread');
+  });
+});

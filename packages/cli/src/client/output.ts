@@ -27,6 +27,8 @@ export function describeEvent(e: Event): string {
       return `${head} ${e.conversation.id} ${e.conversation.kind} ${e.conversation.title ?? ''} (${e.conversation.members.map((m) => m.username).join(', ')})`;
     case 'member.added':
       return `${head} ${e.member.username} → ${e.conversationId} as ${e.member.role}`;
+    case 'conversation.read':
+      return `${head} ${e.userId} read ${e.conversationId} up to ${e.upTo}`;
     case 'member.removed':
       return `${head} ${e.userId} ← ${e.conversationId}`;
   }

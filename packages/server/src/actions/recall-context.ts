@@ -39,8 +39,7 @@ export async function recallContext(
         sentAtMs: message.sentAt,
         tombstone: message.tombstone && tombstoneView(message.tombstone),
         flagged: message.flags.length > 0,
-        // Read receipts are not recorded yet, so "until read" never extends a window.
-        readByOthers: false,
+        readByOthers: await tx.readByOthers(message),
       },
       policy,
       nowMs: ctx.clock.now(),

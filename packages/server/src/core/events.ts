@@ -47,6 +47,18 @@ export function messageRecalled(m: MessageRecord, t: TombstoneRecord): EventPair
   };
 }
 
+export function conversationRead(
+  conversationId: string,
+  userId: string,
+  upTo: string,
+  at: number,
+): EventPair {
+  return {
+    stored: { type: 'conversation.read', conversationId, messageId: upTo, at, data: { userId } },
+    live: { type: 'conversation.read', at: iso(at), conversationId, userId, upTo },
+  };
+}
+
 export function messageHidden(m: MessageRecord, at: number): EventPair {
   return {
     stored: { type: 'message.hidden', conversationId: m.conversationId, messageId: m.id, at, data: {} },

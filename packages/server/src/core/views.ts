@@ -134,6 +134,15 @@ export function renderStoredEvent(
         conversationId: e.conversationId ?? '',
         member: d['member'] as Member,
       };
+    case 'conversation.read':
+      return {
+        seq: e.seq,
+        at,
+        type: e.type,
+        conversationId: e.conversationId ?? '',
+        userId: d['userId'] as string,
+        upTo: e.messageId ?? '',
+      };
     case 'member.removed':
       return {
         seq: e.seq,

@@ -66,6 +66,8 @@ export interface StorageReader {
   latestCorrections(ids: readonly string[]): Promise<Map<string, string>>;
 
   findAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** Whether any member other than the sender has read the conversation up to this message. */
+  readByOthers(message: MessageRecord): Promise<boolean>;
 
   /** The highest sequence number issued to the user (0 before the first event). */
   lastSeq(userId: string): Promise<number>;
@@ -98,6 +100,8 @@ export interface StorageTx extends StorageReader {
   claimAttachment(id: string, messageId: string): Promise<boolean>;
   /** Records that the attachment's bytes are gone (its name and hash are forgotten too). */
   markAttachmentDeleted(id: string, at: number): Promise<void>;
+  /** Moves the user's read position in the conversation forward (never back); false when it did not move. */
+  markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean>;
   /** False when the user had already hidden it. */
   hideMessage(userId: string, messageId: string, at: number): Promise<boolean>;
 

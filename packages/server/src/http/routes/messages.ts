@@ -4,6 +4,7 @@ import { history, sendMessage } from '../../actions/messages.js';
 import { recallMessage } from '../../actions/recall.js';
 import { hideMessage } from '../../actions/hide.js';
 import { checkMessage } from '../../actions/check.js';
+import { markRead } from '../../actions/read.js';
 import { actorOf } from '../authenticate.js';
 import { optionalBody } from '../optional-body.js';
 
@@ -31,6 +32,21 @@ export function messageRoutes(app: Server): void {
       });
       return reply.status(result.created ? 201 : 200).send(result);
     },
+  );
+
+  app.post(
+    '/v1/conversations/:id/read',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Read receipt: the caller has read the conversation up to a message',
+        params: api.IdParams,
+        body: api.ReadRequest,
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => markRead(ctx, actorOf(request), request.params.id, request.body.upTo),
   );
 
   app.post(

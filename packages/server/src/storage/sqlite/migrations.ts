@@ -115,4 +115,14 @@ export const migrations: readonly string[] = [
   ) STRICT;
   ALTER TABLE messages ADD COLUMN attachment_id TEXT;
   `,
+  `
+  -- Read receipts: how far each member has read each conversation (message position).
+  CREATE TABLE reads (
+    conversation_id TEXT NOT NULL,
+    user_id         TEXT NOT NULL,
+    pos             INTEGER NOT NULL,
+    read_at         INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -96,6 +96,14 @@ function prepare(db: Database.Database) {
       `INSERT INTO attachments (id, uploader_id, kind, mime, name, size, sha256, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    readByOthers: db.prepare<[string, string, number], { one: number }>(
+      'SELECT 1 AS one FROM reads WHERE conversation_id = ? AND user_id != ? AND pos >= ? LIMIT 1',
+    ),
+    markRead: db.prepare(
+      `INSERT INTO reads (conversation_id, user_id, pos, read_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (conversation_id, user_id) DO UPDATE SET pos = excluded.pos, read_at = excluded.read_at
+       WHERE excluded.pos > reads.pos`,
+    ),
     attachmentById: db.prepare<[string], AttachmentRow>('SELECT * FROM attachments WHERE id = ?'),
     claimAttachment: db.prepare('UPDATE attachments SET message_id = ? WHERE id = ? AND message_id IS NULL'),
     deleteAttachment: db.prepare(
@@ -222,6 +230,12 @@ export class SqliteTx implements StorageTx {
   async latestCorrections(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     return new Map(this.s.latestCorrections.all(JSON.stringify(ids)).map((r) => [r.corrects, r.id] as const));
+  }
+  async readByOthers(message: MessageRecord): Promise<boolean> {
+    return this.s.readByOthers.get(message.conversationId, message.senderId, message.pos) !== undefined;
+  }
+  async markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean> {
+    return this.s.markRead.run(conversationId, userId, pos, at).changes === 1;
   }
   async findAttachment(id: string): Promise<AttachmentRecord | null> {
     const row = this.s.attachmentById.get(id);
