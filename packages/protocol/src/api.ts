@@ -192,6 +192,31 @@ export type UploadResponse = Static<typeof UploadResponse>;
 export const ReadRequest = Type.Object({ upTo: Id }, strict);
 export type ReadRequest = Static<typeof ReadRequest>;
 
+/** A moderator's bulk recall: every message of one user in a conversation, optionally within a time range. */
+export const RecallJobRequest = Type.Object(
+  {
+    userId: Id,
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  strict,
+);
+export type RecallJobRequest = Static<typeof RecallJobRequest>;
+
+export const RecallJob = Type.Object({
+  id: Type.String(),
+  conversationId: Id,
+  status: Type.Union([Type.Literal('running'), Type.Literal('done')]),
+  total: Type.Integer({ minimum: 0 }),
+  done: Type.Integer({ minimum: 0 }),
+  /** Per message: `recalled`, `already_recalled`, or the code of the denial. */
+  results: Type.Array(Type.Object({ messageId: Id, outcome: Type.String() })),
+  createdAt: Timestamp,
+  finishedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type RecallJob = Static<typeof RecallJob>;
+
 /** What a pre-send check found, so a client can warn before sending. Nothing is stored. */
 export const CheckMessageResponse = Type.Object({
   findings: Type.Array(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Opaque ids with a one-letter kind prefix; 96 random bits make collisions negligible. */
-export type IdKind = 'u' | 'd' | 'c' | 'm' | 'a';
+export type IdKind = 'u' | 'd' | 'c' | 'm' | 'a' | 'j';
 
 export function newId(kind: IdKind): string {
   return `${kind}_${randomBytes(12).toString('base64url')}`;

@@ -283,6 +283,8 @@ describe('isolation between conversations', () => {
       ['GET', `/v1/conversations/${groupAB}/policy`],
       ['PUT', `/v1/conversations/${groupAB}/policy`, { document: { preset: 'matrix' } }],
       ['POST', '/v1/attachments?kind=file'],
+      ['POST', `/v1/conversations/${groupAB}/recall-jobs`, { userId: bob.userId, reason: 'spam' }],
+      ['GET', '/v1/recall-jobs/j_doesnotexist'],
       ['POST', `/v1/conversations/${groupAB}/read`, { upTo: aliceMessage.id }],
       ['GET', `/v1/attachments/${aliceMessage.id}`],
     ];
@@ -304,7 +306,8 @@ describe('isolation between conversations', () => {
           .replace(groupAB, '{id}')
           .replace(aliceMessage.id, '{id}')
           .replace(bob.userId, '{userId}')
-          .replace(/\?.*$/, '');
+          .replace(/\?.*$/, '')
+          .replace('j_doesnotexist', '{id}');
       const listed = routes().map(([method, path]) => `${method} ${template(path)}`);
       assert.deepEqual([...listed].sort(), [...secured].sort());
     });

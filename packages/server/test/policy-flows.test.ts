@@ -352,3 +352,99 @@ describe('until read', () => {
     assert.equal(allowed.status, 200, 'a message sent after the read position is still unread');
   });
 });
+
+describe('bulk recall job', () => {
+  it('removes every message of one user as a moderator, reporting progress and each outcome', async () => {
+    const t = await startTestServer({ config: { policy: { default: { preset: 'feishu' } } } });
+    try {
+      const alice = await registerAndLogin(t.url, 'alice');
+      const spammer = await registerAndLogin(t.url, 'spammer');
+      const bob = await registerAndLogin(t.url, 'bob');
+      const created = await call<{ conversation: { id: string } }>(t.url, 'POST', '/v1/conversations', {
+        token: alice.token,
+        body: { kind: 'group', members: ['spammer', 'bob'] },
+      });
+      const groupId = created.body.conversation.id;
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const sent = await call<{ message: Message }>(
+          t.url,
+          'POST',
+          `/v1/conversations/${groupId}/messages`,
+          {
+            token: spammer.token,
+            body: { clientMsgId: `spam-${i}`, body: `buy now ${i}` },
+          },
+        );
+        ids.push(sent.body.message.id);
+      }
+      await call(t.url, 'POST', `/v1/messages/${ids[0]}/recall`, { token: spammer.token });
+      const kept = await call<{ message: Message }>(t.url, 'POST', `/v1/conversations/${groupId}/messages`, {
+        token: bob.token,
+        body: { clientMsgId: 'bob-1', body: 'not spam' },
+      });
+
+      const byBob = await call<{ error: { code: string } }>(
+        t.url,
+        'POST',
+        `/v1/conversations/${groupId}/recall-jobs`,
+        {
+          token: bob.token,
+          body: { userId: spammer.userId, reason: 'spam' },
+        },
+      );
+      assert.equal(byBob.status, 202, 'anyone may ask; each message is still decided under the policy');
+
+      const started = await call<{ job: { id: string; total: number } }>(
+        t.url,
+        'POST',
+        `/v1/conversations/${groupId}/recall-jobs`,
+        { token: alice.token, body: { userId: spammer.userId, reason: 'spam' } },
+      );
+      assert.equal(started.status, 202);
+      assert.equal(started.body.job.total, 5);
+      const { waitForRecallJob } = await import('../src/actions/recall-jobs.js');
+      await waitForRecallJob(t.server.context, started.body.job.id);
+
+      const job = await call<{
+        job: { status: string; done: number; results: { messageId: string; outcome: string }[] };
+      }>(t.url, 'GET', `/v1/recall-jobs/${started.body.job.id}`, { token: alice.token });
+      assert.equal(job.body.job.status, 'done');
+      assert.equal(job.body.job.done, 5);
+      assert.deepEqual(
+        job.body.job.results.map((r) => r.outcome),
+        ['already_recalled', 'recalled', 'recalled', 'recalled', 'recalled'],
+      );
+      const page = await call<{ messages: Message[] }>(
+        t.url,
+        'GET',
+        `/v1/conversations/${groupId}/messages`,
+        {
+          token: bob.token,
+        },
+      );
+      for (const m of page.body.messages.filter((m) => m.senderId === spammer.userId)) {
+        assert.equal(m.body, null);
+        if (m.id !== ids[0]) assert.equal(m.recalled?.role, 'owner');
+      }
+      assert.equal(page.body.messages.find((m) => m.id === kept.body.message.id)?.body, 'not spam');
+
+      const bobsJob = await call<{ job: { id: string } }>(
+        t.url,
+        'POST',
+        `/v1/conversations/${groupId}/recall-jobs`,
+        {
+          token: bob.token,
+          body: { userId: spammer.userId, reason: 'again' },
+        },
+      );
+      await waitForRecallJob(t.server.context, bobsJob.body.job.id);
+      const stranger = await call(t.url, 'GET', `/v1/recall-jobs/${bobsJob.body.job.id}`, {
+        token: spammer.token,
+      });
+      assert.equal(stranger.status, 404, 'a job is visible to its creator (and server admins) only');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -118,6 +118,19 @@ export interface AttachmentRecord {
   readonly deletedAt: number | null;
 }
 
+export interface RecallJobRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly actorId: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly status: 'running' | 'done';
+  readonly total: number;
+  /** One entry per message handled so far: its id and `recalled`, `already_recalled` or a denial code. */
+  readonly results: readonly { readonly messageId: string; readonly outcome: string }[];
+  readonly createdAt: number;
+  readonly finishedAt: number | null;
+}
+
 export interface Delivery {
   readonly userId: string;
   readonly seq: number;

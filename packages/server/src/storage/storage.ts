@@ -1,5 +1,6 @@
 import type {
   AttachmentRecord,
+  RecallJobRecord,
   ConversationRecord,
   Delivery,
   DeviceRecord,
@@ -66,6 +67,14 @@ export interface StorageReader {
   latestCorrections(ids: readonly string[]): Promise<Map<string, string>>;
 
   findAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** Ids of one sender's messages in a conversation sent in [fromMs, toMs], oldest first. */
+  listMessageIdsBySender(
+    conversationId: string,
+    senderId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<string[]>;
+  findRecallJob(id: string): Promise<RecallJobRecord | null>;
   /** Whether any member other than the sender has read the conversation up to this message. */
   readByOthers(message: MessageRecord): Promise<boolean>;
 
@@ -100,6 +109,11 @@ export interface StorageTx extends StorageReader {
   claimAttachment(id: string, messageId: string): Promise<boolean>;
   /** Records that the attachment's bytes are gone (its name and hash are forgotten too). */
   markAttachmentDeleted(id: string, at: number): Promise<void>;
+  insertRecallJob(job: RecallJobRecord): Promise<void>;
+  updateRecallJob(
+    id: string,
+    update: Pick<RecallJobRecord, 'status' | 'results' | 'finishedAt'>,
+  ): Promise<void>;
   /** Moves the user's read position in the conversation forward (never back); false when it did not move. */
   markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean>;
   /** False when the user had already hidden it. */

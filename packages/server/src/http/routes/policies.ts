@@ -7,6 +7,8 @@ import {
   setConversationPolicy,
 } from '../../actions/policies.js';
 import { actorOf } from '../authenticate.js';
+import { Type } from '@sinclair/typebox';
+import { getRecallJob, startRecallJob } from '../../actions/recall-jobs.js';
 
 export function policyRoutes(app: Server): void {
   const { ctx, auth } = app.retract;
@@ -25,6 +27,43 @@ export function policyRoutes(app: Server): void {
       onRequest: auth,
     },
     async (request) => getRecallOptions(ctx, actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/v1/conversations/:id/recall-jobs',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Bulk recall: all messages of one user here (optionally in a time range), as a job',
+        params: api.IdParams,
+        body: api.RecallJobRequest,
+        response: { 202: Type.Object({ job: api.RecallJob }) },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send({ job: await startRecallJob(ctx, actorOf(request), request.params.id, request.body) }),
+  );
+
+  app.get(
+    '/v1/recall-jobs/:id',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'A bulk recall job: progress and the outcome for each message',
+        params: Type.Object(
+          { id: Type.String({ pattern: '^j_[A-Za-z0-9_-]+$', maxLength: 40 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ job: api.RecallJob }) },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => ({ job: await getRecallJob(ctx, actorOf(request), request.params.id) }),
   );
 
   app.get(

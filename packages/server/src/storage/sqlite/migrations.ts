@@ -125,4 +125,18 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (conversation_id, user_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  `
+  -- Bulk recall jobs: what was asked, how far it got, and the outcome for each message.
+  CREATE TABLE recall_jobs (
+    id              TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    actor_id        TEXT NOT NULL,
+    params          TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    total           INTEGER NOT NULL,
+    results         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    finished_at     INTEGER
+  ) STRICT;
+  `,
 ];

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { StorageTx } from '../storage.js';
 import type {
   AttachmentRecord,
+  RecallJobRecord,
   ConversationRecord,
   Delivery,
   DeviceRecord,
@@ -29,6 +30,18 @@ import {
   type MessageRow,
   type UserRow,
 } from './rows.js';
+
+interface JobRow {
+  id: string;
+  conversation_id: string;
+  actor_id: string;
+  params: string;
+  status: string;
+  total: number;
+  results: string;
+  created_at: number;
+  finished_at: number | null;
+}
 
 const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_conversation_id,
   m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
@@ -104,6 +117,16 @@ function prepare(db: Database.Database) {
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET pos = excluded.pos, read_at = excluded.read_at
        WHERE excluded.pos > reads.pos`,
     ),
+    idsBySender: db.prepare<[string, string, number, number], { id: string }>(
+      `SELECT id FROM messages WHERE conversation_id = ? AND sender_id = ? AND sent_at BETWEEN ? AND ?
+       ORDER BY pos`,
+    ),
+    jobById: db.prepare<[string], JobRow>('SELECT * FROM recall_jobs WHERE id = ?'),
+    insertJob: db.prepare(
+      `INSERT INTO recall_jobs (id, conversation_id, actor_id, params, status, total, results, created_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateJob: db.prepare('UPDATE recall_jobs SET status = ?, results = ?, finished_at = ? WHERE id = ?'),
     attachmentById: db.prepare<[string], AttachmentRow>('SELECT * FROM attachments WHERE id = ?'),
     claimAttachment: db.prepare('UPDATE attachments SET message_id = ? WHERE id = ? AND message_id IS NULL'),
     deleteAttachment: db.prepare(
@@ -236,6 +259,44 @@ export class SqliteTx implements StorageTx {
   }
   async markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean> {
     return this.s.markRead.run(conversationId, userId, pos, at).changes === 1;
+  }
+  async listMessageIdsBySender(conversationId: string, senderId: string, fromMs: number, toMs: number) {
+    return this.s.idsBySender.all(conversationId, senderId, fromMs, toMs).map((r) => r.id);
+  }
+  async findRecallJob(id: string): Promise<RecallJobRecord | null> {
+    const r = this.s.jobById.get(id);
+    return r
+      ? {
+          id: r.id,
+          conversationId: r.conversation_id,
+          actorId: r.actor_id,
+          params: JSON.parse(r.params) as Record<string, unknown>,
+          status: r.status as RecallJobRecord['status'],
+          total: r.total,
+          results: JSON.parse(r.results) as RecallJobRecord['results'],
+          createdAt: r.created_at,
+          finishedAt: r.finished_at,
+        }
+      : null;
+  }
+  async insertRecallJob(j: RecallJobRecord): Promise<void> {
+    this.s.insertJob.run(
+      j.id,
+      j.conversationId,
+      j.actorId,
+      JSON.stringify(j.params),
+      j.status,
+      j.total,
+      JSON.stringify(j.results),
+      j.createdAt,
+      j.finishedAt,
+    );
+  }
+  async updateRecallJob(
+    id: string,
+    u: Pick<RecallJobRecord, 'status' | 'results' | 'finishedAt'>,
+  ): Promise<void> {
+    this.s.updateJob.run(u.status, JSON.stringify(u.results), u.finishedAt, id);
   }
   async findAttachment(id: string): Promise<AttachmentRecord | null> {
     const row = this.s.attachmentById.get(id);
