@@ -217,6 +217,20 @@ export const RecallJob = Type.Object({
 });
 export type RecallJob = Static<typeof RecallJob>;
 
+/** Disappearing messages: erased `seconds` after they are sent, or after a member other than the sender reads them. */
+export const DisappearingSetting = Type.Union([
+  Type.Object(
+    {
+      mode: Type.Union([Type.Literal('after_send'), Type.Literal('after_read')]),
+      seconds: Type.Integer({ minimum: 5, maximum: 365 * 86400 }),
+    },
+    strict,
+  ),
+  Type.Null(),
+]);
+export const DisappearingBody = Type.Object({ disappearing: DisappearingSetting }, strict);
+export type DisappearingBody = Static<typeof DisappearingBody>;
+
 /** What a pre-send check found, so a client can warn before sending. Nothing is stored. */
 export const CheckMessageResponse = Type.Object({
   findings: Type.Array(

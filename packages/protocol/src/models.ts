@@ -21,6 +21,8 @@ export const RecallRole = Type.Union([
   Type.Literal('owner'),
   Type.Literal('admin'),
   Type.Literal('server_admin'),
+  /** Disappearing messages: the server erased it when its timer ran out. */
+  Type.Literal('expiry'),
 ]);
 export type RecallRole = Static<typeof RecallRole>;
 

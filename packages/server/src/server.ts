@@ -11,6 +11,7 @@ import { createMetrics } from './metrics.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/storage.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
+import { expireDue } from './actions/disappearing.js';
 import { openFsBlobStore, type BlobStore } from './blobs/index.js';
 
 /** Parts a caller may supply instead of the defaults built from the config (tests, other backends). */
@@ -51,6 +52,10 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   };
   const http = await buildHttpApp(context, logger);
   const gateway = attachGateway(http.server, context);
+  // Disappearing messages: erase what has run out, every second.
+  const sweeper = setInterval(() => {
+    expireDue(context).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
+  }, 1000).unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -65,6 +70,7 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
     },
     close(): Promise<void> {
       closing ??= (async () => {
+        clearInterval(sweeper);
         await gateway.close();
         await http.close();
         await bus.close();

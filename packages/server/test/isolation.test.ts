@@ -285,6 +285,8 @@ describe('isolation between conversations', () => {
       ['POST', '/v1/attachments?kind=file'],
       ['POST', `/v1/conversations/${groupAB}/recall-jobs`, { userId: bob.userId, reason: 'spam' }],
       ['GET', '/v1/recall-jobs/j_doesnotexist'],
+      ['GET', `/v1/conversations/${groupAB}/disappearing`],
+      ['PUT', `/v1/conversations/${groupAB}/disappearing`, { disappearing: null }],
       ['POST', `/v1/conversations/${groupAB}/read`, { upTo: aliceMessage.id }],
       ['GET', `/v1/attachments/${aliceMessage.id}`],
     ];

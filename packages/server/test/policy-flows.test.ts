@@ -448,3 +448,72 @@ describe('bulk recall job', () => {
     }
   });
 });
+
+describe('disappearing messages', () => {
+  it('erases a message after its timer — after sending, or after being read — and every device hears of it', async () => {
+    const t = await startTestServer();
+    try {
+      const alice = await registerAndLogin(t.url, 'alice');
+      const bob = await registerAndLogin(t.url, 'bob');
+      const direct = await call<{ conversation: { id: string } }>(t.url, 'POST', '/v1/conversations', {
+        token: alice.token,
+        body: { kind: 'direct', members: ['bob'] },
+      });
+      const id = direct.body.conversation.id;
+      const set = (disappearing: unknown) =>
+        call(t.url, 'PUT', `/v1/conversations/${id}/disappearing`, {
+          token: alice.token,
+          body: { disappearing },
+        });
+      const send = async (body: string) =>
+        (
+          await call<{ message: Message }>(t.url, 'POST', `/v1/conversations/${id}/messages`, {
+            token: alice.token,
+            body: { clientMsgId: `d-${++n}`, body },
+          })
+        ).body.message;
+      const { expireDue } = await import('../src/actions/disappearing.js');
+      let n = 0;
+      const bobsPhone = await RecordingSocket.open(t.wsUrl, bob.token);
+      await bobsPhone.waitFor((f) => f.type === 'synced');
+
+      assert.equal((await set({ mode: 'after_send', seconds: 30 })).status, 200);
+      const fleeting = await send('gone in thirty seconds');
+      t.clock.advance(29_000);
+      assert.equal(await expireDue(t.server.context), 0, 'not yet');
+      t.clock.advance(1_000);
+      assert.equal(await expireDue(t.server.context), 1);
+      const gone = await bobsPhone.waitForEvent(
+        (e) => e.type === 'message.recalled' && e.messageId === fleeting.id,
+      );
+      assert.ok(gone.type === 'message.recalled' && gone.tombstone.role === 'expiry');
+
+      assert.equal((await set({ mode: 'after_read', seconds: 10 })).status, 200);
+      const burn = await send('burn after reading');
+      t.clock.advance(3600_000);
+      assert.equal(await expireDue(t.server.context), 0, 'unread: the timer has not started');
+      await call(t.url, 'POST', `/v1/conversations/${id}/read`, {
+        token: bob.token,
+        body: { upTo: burn.id },
+      });
+      t.clock.advance(10_000);
+      assert.equal(await expireDue(t.server.context), 1);
+      await bobsPhone.waitForEvent((e) => e.type === 'message.recalled' && e.messageId === burn.id);
+
+      const page = await call<{ messages: Message[] }>(t.url, 'GET', `/v1/conversations/${id}/messages`, {
+        token: alice.token,
+      });
+      assert.ok(page.body.messages.every((m) => m.body === null && m.recalled?.role === 'expiry'));
+      assert.ok(!JSON.stringify(page.body).includes('thirty seconds'));
+      const cleared = await set(null);
+      assert.equal(cleared.status, 200);
+      const lasting = await send('this one stays');
+      t.clock.advance(86_400_000);
+      assert.equal(await expireDue(t.server.context), 0);
+      assert.equal(lasting.body, 'this one stays');
+      await bobsPhone.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -55,6 +55,10 @@ export async function sendMessage(
       corrects: input.corrects ?? null,
       attachmentId: input.attachmentId ?? null,
     });
+    const disappearing = await tx.findDisappearing(input.conversationId);
+    if (disappearing?.mode === 'after_send') {
+      await tx.setExpiry(record.id, record.sentAt + disappearing.seconds * 1000);
+    }
     const refs = await loadReferences(tx, [record]);
     const pair = messageCreated(record, refs);
     const recipients = (await tx.listMembers(input.conversationId)).map((m) => m.userId);

@@ -20,6 +20,10 @@ export async function markRead(
     const { message } = await requireVisibleMessage(tx, upTo, actor.userId);
     if (message.conversationId !== conversationId) throw new AppError('not_found');
     if (!(await tx.markRead(conversationId, actor.userId, message.pos, now))) return null;
+    const disappearing = await tx.findDisappearing(conversationId);
+    if (disappearing?.mode === 'after_read') {
+      await tx.startReadTimers(conversationId, actor.userId, message.pos, now + disappearing.seconds * 1000);
+    }
     const pair = conversationRead(conversationId, actor.userId, message.id, now);
     const members = (await tx.listMembers(conversationId)).map((m) => m.userId);
     return { pair, deliveries: await tx.appendEvent(pair.stored, members) };

@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errorPayload, limits, protocolVersion } from '@retract/protocol';
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { ActionContext } from '../actions/context.js';
 import { installErrorHandling } from './error-handler.js';
 import { requireSession } from './authenticate.js';
@@ -61,6 +62,9 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
   const bodyAjv = new Ajv({ ...ajvOptions, coerceTypes: false });
   const textAjv = new Ajv({ ...ajvOptions, coerceTypes: true });
+  // Formats such as date-time are checked, not ignored.
+  addFormats.default(bodyAjv);
+  addFormats.default(textAjv);
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   );

@@ -131,6 +131,11 @@ export interface RecallJobRecord {
   readonly finishedAt: number | null;
 }
 
+export interface Disappearing {
+  readonly mode: 'after_send' | 'after_read';
+  readonly seconds: number;
+}
+
 export interface Delivery {
   readonly userId: string;
   readonly seq: number;

@@ -1,5 +1,6 @@
 import type {
   AttachmentRecord,
+  Disappearing,
   RecallJobRecord,
   ConversationRecord,
   Delivery,
@@ -75,6 +76,10 @@ export interface StorageReader {
     toMs: number,
   ): Promise<string[]>;
   findRecallJob(id: string): Promise<RecallJobRecord | null>;
+  /** The conversation's disappearing-messages setting, or null. */
+  findDisappearing(conversationId: string): Promise<Disappearing | null>;
+  /** Ids of messages whose timer has run out by `now` and that still have content. */
+  listExpired(now: number, limit: number): Promise<string[]>;
   /** Whether any member other than the sender has read the conversation up to this message. */
   readByOthers(message: MessageRecord): Promise<boolean>;
 
@@ -110,6 +115,10 @@ export interface StorageTx extends StorageReader {
   /** Records that the attachment's bytes are gone (its name and hash are forgotten too). */
   markAttachmentDeleted(id: string, at: number): Promise<void>;
   insertRecallJob(job: RecallJobRecord): Promise<void>;
+  setDisappearing(conversationId: string, setting: Disappearing | null): Promise<void>;
+  setExpiry(messageId: string, expiresAt: number): Promise<void>;
+  /** Starts the timers of messages up to `pos` not sent by `readerId` that have none yet. */
+  startReadTimers(conversationId: string, readerId: string, pos: number, expiresAt: number): Promise<void>;
   updateRecallJob(
     id: string,
     update: Pick<RecallJobRecord, 'status' | 'results' | 'finishedAt'>,

@@ -9,6 +9,7 @@ import {
 import { actorOf } from '../authenticate.js';
 import { Type } from '@sinclair/typebox';
 import { getRecallJob, startRecallJob } from '../../actions/recall-jobs.js';
+import { getDisappearing, setDisappearing } from '../../actions/disappearing.js';
 
 export function policyRoutes(app: Server): void {
   const { ctx, auth } = app.retract;
@@ -64,6 +65,37 @@ export function policyRoutes(app: Server): void {
       onRequest: auth,
     },
     async (request) => ({ job: await getRecallJob(ctx, actorOf(request), request.params.id) }),
+  );
+
+  app.get(
+    '/v1/conversations/:id/disappearing',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'The conversation’s disappearing-messages timer (null when off)',
+        params: api.IdParams,
+        response: { 200: api.DisappearingBody },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => getDisappearing(ctx, actorOf(request), request.params.id),
+  );
+
+  app.put(
+    '/v1/conversations/:id/disappearing',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Set disappearing messages: erased N seconds after sending, or after being read (owners)',
+        params: api.IdParams,
+        body: api.DisappearingBody,
+        response: { 200: api.DisappearingBody },
+        security,
+      },
+      onRequest: auth,
+    },
+    async (request) => setDisappearing(ctx, actorOf(request), request.params.id, request.body.disappearing),
   );
 
   app.get(

@@ -139,4 +139,10 @@ export const migrations: readonly string[] = [
     finished_at     INTEGER
   ) STRICT;
   `,
+  `
+  -- Disappearing messages: the conversation's timer, and each message's moment of expiry once known.
+  ALTER TABLE conversations ADD COLUMN disappearing TEXT;
+  ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+  CREATE INDEX messages_by_expiry ON messages(expires_at) WHERE expires_at IS NOT NULL AND recalled_at IS NULL;
+  `,
 ];

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { StorageTx } from '../storage.js';
 import type {
   AttachmentRecord,
+  Disappearing,
   RecallJobRecord,
   ConversationRecord,
   Delivery,
@@ -120,6 +121,19 @@ function prepare(db: Database.Database) {
     idsBySender: db.prepare<[string, string, number, number], { id: string }>(
       `SELECT id FROM messages WHERE conversation_id = ? AND sender_id = ? AND sent_at BETWEEN ? AND ?
        ORDER BY pos`,
+    ),
+    disappearing: db.prepare<[string], { disappearing: string | null }>(
+      'SELECT disappearing FROM conversations WHERE id = ?',
+    ),
+    setDisappearing: db.prepare('UPDATE conversations SET disappearing = ? WHERE id = ?'),
+    setExpiry: db.prepare('UPDATE messages SET expires_at = ? WHERE id = ?'),
+    startReadTimers: db.prepare(
+      `UPDATE messages SET expires_at = ?
+       WHERE conversation_id = ? AND pos <= ? AND sender_id != ? AND expires_at IS NULL AND recalled_at IS NULL`,
+    ),
+    expired: db.prepare<[number, number], { id: string }>(
+      `SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND recalled_at IS NULL
+       ORDER BY expires_at LIMIT ?`,
     ),
     jobById: db.prepare<[string], JobRow>('SELECT * FROM recall_jobs WHERE id = ?'),
     insertJob: db.prepare(
@@ -278,6 +292,27 @@ export class SqliteTx implements StorageTx {
           finishedAt: r.finished_at,
         }
       : null;
+  }
+  async findDisappearing(conversationId: string): Promise<Disappearing | null> {
+    const raw = this.s.disappearing.get(conversationId)?.disappearing ?? null;
+    return raw === null ? null : (JSON.parse(raw) as Disappearing);
+  }
+  async listExpired(now: number, limit: number): Promise<string[]> {
+    return this.s.expired.all(now, limit).map((r) => r.id);
+  }
+  async setDisappearing(conversationId: string, setting: Disappearing | null): Promise<void> {
+    this.s.setDisappearing.run(setting === null ? null : JSON.stringify(setting), conversationId);
+  }
+  async setExpiry(messageId: string, expiresAt: number): Promise<void> {
+    this.s.setExpiry.run(expiresAt, messageId);
+  }
+  async startReadTimers(
+    conversationId: string,
+    readerId: string,
+    pos: number,
+    expiresAt: number,
+  ): Promise<void> {
+    this.s.startReadTimers.run(expiresAt, conversationId, pos, readerId);
   }
   async insertRecallJob(j: RecallJobRecord): Promise<void> {
     this.s.insertJob.run(
