@@ -1,8 +1,8 @@
-import { messageRecalled, type EventPair } from '../core/events.js';
 import { AppError } from '../errors.js';
-import type { Delivery, Disappearing, TombstoneRecord } from '../storage/records.js';
+import type { Disappearing, TombstoneRecord } from '../storage/records.js';
 import { requireMember } from './conversations.js';
-import { publishCommitted, type ActionContext, type Actor } from './context.js';
+import type { ActionContext, Actor } from './context.js';
+import { eraseInTx, finishErasures, type Erasure } from './erase.js';
 
 /** The conversation's disappearing-messages timer, for its members. */
 export async function getDisappearing(ctx: ActionContext, actor: Actor, conversationId: string) {
@@ -36,8 +36,8 @@ export async function setDisappearing(
  */
 export async function expireDue(ctx: ActionContext, limit = 100): Promise<number> {
   const now = ctx.clock.now();
-  const done = await ctx.storage.transaction(async (tx) => {
-    const erased: { pair: EventPair; deliveries: Delivery[]; attachmentId: string | null }[] = [];
+  const erasures = await ctx.storage.transaction(async (tx) => {
+    const done: Erasure[] = [];
     for (const id of await tx.listExpired(now, limit)) {
       const message = await tx.findMessage(id);
       if (!message || message.tombstone !== null) continue;
@@ -48,23 +48,10 @@ export async function expireDue(ctx: ActionContext, limit = 100): Promise<number
         reason: null,
         label: null,
       };
-      await tx.eraseMessage(message.id, tombstone);
-      if (message.attachmentId !== null) await tx.markAttachmentDeleted(message.attachmentId, now);
-      const pair = messageRecalled(message, tombstone);
-      const members = (await tx.listMembers(message.conversationId)).map((m) => m.userId);
-      const recipients = [...new Set([...(await tx.usersWhoReceived(message.id)), ...members])];
-      erased.push({
-        pair,
-        deliveries: await tx.appendEvent(pair.stored, recipients),
-        attachmentId: message.attachmentId,
-      });
+      done.push(await eraseInTx(tx, message, tombstone));
     }
-    return erased;
+    return done;
   });
-  for (const e of done) {
-    await publishCommitted(ctx, e.pair, e.deliveries);
-    if (e.attachmentId !== null) await ctx.blobs.delete(e.attachmentId).catch(() => false);
-  }
-  if (done.length > 0) await ctx.storage.purgeErased();
-  return done.length;
+  await finishErasures(ctx, erasures);
+  return erasures.length;
 }

@@ -3,7 +3,6 @@ import {
   checkConversationPolicy,
   presets,
   recallOptions,
-  resolvePolicy,
   validatePolicyDocument,
   type PolicyDocument,
 } from '../core/policy/index.js';
@@ -91,21 +90,11 @@ export async function setConversationPolicy(
 }
 
 export function getServerPolicy(ctx: ActionContext): api.ServerPolicyResponse {
-  const { policy } = ctx.config;
   const resolve = (kind: 'direct' | 'group') =>
-    resolvePolicy({
-      server: policy.default,
-      kinds: {
-        ...(policy.direct === undefined ? {} : { direct: policy.direct }),
-        ...(policy.group === undefined ? {} : { group: policy.group }),
-      },
-      conversation: null,
-      kind,
-      bounds: policy.bounds,
-    }) as unknown as Record<string, unknown>;
+    policyFor(ctx, { kind, policy: null }) as unknown as Record<string, unknown>;
   return {
     effective: { direct: resolve('direct'), group: resolve('group') },
-    bounds: { ...policy.bounds },
+    bounds: { ...ctx.config.policy.bounds },
     presets: presets as unknown as Record<string, Record<string, unknown>>,
   };
 }

@@ -1,10 +1,10 @@
 import type { api } from '@retract/protocol';
 import { decideRecall, type RecallDecision } from '../core/policy/index.js';
-import { messageRecalled } from '../core/events.js';
 import { tombstoneView } from '../core/views.js';
 import { AppError } from '../errors.js';
 import type { TombstoneRecord } from '../storage/records.js';
-import { publishCommitted, type ActionContext, type Actor } from './context.js';
+import type { ActionContext, Actor } from './context.js';
+import { eraseInTx, finishErasures } from './erase.js';
 import { recallContext } from './recall-context.js';
 
 /**
@@ -37,24 +37,15 @@ export async function recallMessage(
       reason,
       label: decision.label,
     };
-    await tx.eraseMessage(message.id, tombstone);
-    if (message.attachmentId !== null) await tx.markAttachmentDeleted(message.attachmentId, context.nowMs);
-    const pair = messageRecalled(message, tombstone);
-    // Everyone who received it, and every current member: someone who joined later may hold a reply
-    // that quotes it, and that quote must turn into the tombstone too.
-    const members = (await tx.listMembers(message.conversationId)).map((m) => m.userId);
-    const recipients = [...new Set([...(await tx.usersWhoReceived(message.id)), ...members])];
-    const deliveries = await tx.appendEvent(pair.stored, recipients);
+    const erasure = await eraseInTx(tx, message, tombstone);
     const reEditSeconds =
       message.senderId === actor.userId && message.type === 'text' ? found.policy.reEditSeconds : 0;
     return {
       decision,
       conversationId: message.conversationId,
       committed: {
-        pair,
-        deliveries,
+        erasure,
         tombstone,
-        attachmentId: message.attachmentId,
         reEdit: reEditSeconds > 0 ? message.body : null,
         reEditSeconds,
       },
@@ -78,9 +69,7 @@ export async function recallMessage(
     case 'allowed': {
       const committed = 'committed' in outcome ? outcome.committed : undefined;
       if (!committed) throw new Error('allowed recall wrote nothing');
-      await publishCommitted(ctx, committed.pair, committed.deliveries);
-      if (committed.attachmentId !== null) await deleteBlob(ctx, committed.attachmentId);
-      await purge(ctx);
+      await finishErasures(ctx, [committed.erasure]);
       const response: api.RecallResponse = {
         messageId,
         conversationId: outcome.conversationId,
@@ -99,25 +88,6 @@ export async function recallMessage(
             },
           };
     }
-  }
-}
-
-/** The file goes right after commit; its metadata already says it is gone, so its URL answers 410. */
-async function deleteBlob(ctx: ActionContext, id: string): Promise<void> {
-  try {
-    await ctx.blobs.delete(id);
-  } catch (error) {
-    ctx.log.error({ err: error, attachmentId: id }, 'deleting a recalled attachment failed');
-  }
-}
-
-async function purge(ctx: ActionContext): Promise<void> {
-  try {
-    await ctx.storage.purgeErased();
-  } catch (error) {
-    // The content is already erased in the committed state; only old file pages may linger until the
-    // next checkpoint. Worth an alarm, not a failed recall.
-    ctx.log.error({ err: error }, 'purging erased content from storage files failed');
   }
 }
 

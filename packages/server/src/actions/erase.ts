@@ -1,0 +1,59 @@
+import { messageRecalled, type EventPair } from '../core/events.js';
+import type { Delivery, MessageRecord, TombstoneRecord } from '../storage/records.js';
+import type { StorageTx } from '../storage/storage.js';
+import { publishCommitted, type ActionContext } from './context.js';
+
+/** What an erasure committed, for `finishErasures` to act on after commit. */
+export interface Erasure {
+  readonly pair: EventPair;
+  readonly deliveries: Delivery[];
+  readonly attachmentId: string | null;
+}
+
+/**
+ * The one erasure every way out uses (recall, moderation, expiry), inside the caller's transaction:
+ * tombstone and content erased, the attachment marked gone, and `message.recalled` appended for
+ * everyone who received the message and every current member — someone who joined later may hold a
+ * reply quoting it, and that quote must turn into the tombstone too.
+ */
+export async function eraseInTx(
+  tx: StorageTx,
+  message: MessageRecord,
+  tombstone: TombstoneRecord,
+): Promise<Erasure> {
+  await tx.eraseMessage(message.id, tombstone);
+  if (message.attachmentId !== null)
+    await tx.markAttachmentDeleted(message.attachmentId, tombstone.recalledAt);
+  const pair = messageRecalled(message, tombstone);
+  const members = (await tx.listMembers(message.conversationId)).map((m) => m.userId);
+  const recipients = [...new Set([...(await tx.usersWhoReceived(message.id)), ...members])];
+  return {
+    pair,
+    deliveries: await tx.appendEvent(pair.stored, recipients),
+    attachmentId: message.attachmentId,
+  };
+}
+
+/**
+ * After commit: publish each erasure, delete its file (its metadata already says it is gone, so its URL
+ * answers 410), then purge erased bytes from the storage files — before anyone is told "done".
+ */
+export async function finishErasures(ctx: ActionContext, erasures: readonly Erasure[]): Promise<void> {
+  if (erasures.length === 0) return;
+  for (const e of erasures) {
+    await publishCommitted(ctx, e.pair, e.deliveries);
+    if (e.attachmentId === null) continue;
+    try {
+      await ctx.blobs.delete(e.attachmentId);
+    } catch (error) {
+      ctx.log.error({ err: error, attachmentId: e.attachmentId }, 'deleting an erased attachment failed');
+    }
+  }
+  try {
+    await ctx.storage.purgeErased();
+  } catch (error) {
+    // The content is already erased in the committed state; only old file pages may linger until the
+    // next checkpoint. Worth an alarm, not a failed recall.
+    ctx.log.error({ err: error }, 'purging erased content from storage files failed');
+  }
+}
