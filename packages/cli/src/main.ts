@@ -1,37 +1,9 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { readEnvironment } from './env.js';
-import { serveCommand } from './commands/serve.js';
-import { benchCommand } from './commands/bench.js';
-import { userCommand } from './commands/user.js';
-import { sessionCommands } from './commands/session.js';
-import { conversationCommand } from './commands/conversation.js';
-import { messageCommands } from './commands/message.js';
-import { tailCommand } from './commands/tail.js';
-import { policyCommand } from './commands/policy.js';
+import { buildProgram } from './program.js';
 
-const env = readEnvironment();
-const program = new Command()
-  .name('retract')
-  .description('Retract: instant messaging where taking a message back is a first-class operation')
-  .version('0.1.0')
-  .option(
-    '-s, --server <url>',
-    'server for client commands (env RETRACT_SERVER, default http://localhost:8080)',
-  )
-  .option('--json', 'machine-readable output')
-  .showHelpAfterError()
-  .exitOverride();
-
-serveCommand(program, env);
-userCommand(program, env);
-sessionCommands(program, env);
-conversationCommand(program, env);
-messageCommands(program, env);
-tailCommand(program, env);
-policyCommand(program, env);
-benchCommand(program);
-
+const program = buildProgram(readEnvironment());
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

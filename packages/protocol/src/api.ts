@@ -5,6 +5,8 @@ import {
   Attachment,
   ClientMsgId,
   Conversation,
+  ConsentRequest,
+  ConsentStatus,
   ConversationKind,
   MessageType,
   Device,
@@ -277,7 +279,12 @@ export const RecallOptionsResponse = Type.Object({
       details: Type.Record(Type.String(), Type.Unknown()),
     }),
   ]),
-  consent: Type.Object({ available: Type.Boolean(), until: Type.Union([Timestamp, Type.Null()]) }),
+  consent: Type.Object({
+    available: Type.Boolean(),
+    until: Type.Union([Timestamp, Type.Null()]),
+    /** The caller's open request for this message, if one is waiting for a decision. */
+    pendingRequestId: Type.Union([Id, Type.Null()]),
+  }),
   reEdit: Type.Object({ seconds: Type.Integer({ minimum: 0 }) }),
   /** How clients show a recalled message in this conversation: `always` a placeholder, or `none`. */
   placeholder: Type.String(),
@@ -312,3 +319,48 @@ export const ServerPolicyResponse = Type.Object({
   presets: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
 });
 export type ServerPolicyResponse = Static<typeof ServerPolicyResponse>;
+
+/** Ask for consent to recall one's own message past the window; `reason` is shown to the approver. */
+export const ConsentAskRequest = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  strict,
+);
+export type ConsentAskRequest = Static<typeof ConsentAskRequest>;
+
+/** Approve or decline, with an optional note to the sender. */
+export const ConsentDecisionRequest = Type.Object(
+  { note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  strict,
+);
+export type ConsentDecisionRequest = Static<typeof ConsentDecisionRequest>;
+
+/** A request as the caller sees it: `canDecide` when they may approve or decline it now. */
+export const ConsentRequestView = Type.Object({
+  ...ConsentRequest.properties,
+  canDecide: Type.Boolean(),
+});
+export type ConsentRequestView = Static<typeof ConsentRequestView>;
+
+export const ConsentRequestResponse = Type.Object({ request: ConsentRequestView });
+export type ConsentRequestResponse = Static<typeof ConsentRequestResponse>;
+
+/** Approval: the request, and the recall it made (the same tombstone every device receives). */
+export const ConsentApproveResponse = Type.Object({
+  request: ConsentRequestView,
+  recall: Type.Object({ messageId: Id, conversationId: Id, tombstone: Tombstone }),
+});
+export type ConsentApproveResponse = Static<typeof ConsentApproveResponse>;
+
+export const ConsentListQuery = Type.Object(
+  {
+    /** Only requests in this state; all states when absent. */
+    status: Type.Optional(ConsentStatus),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxPageSize })),
+  },
+  strict,
+);
+export type ConsentListQuery = Static<typeof ConsentListQuery>;
+
+/** Requests the caller made or may decide, newest first. */
+export const ConsentRequestList = Type.Object({ requests: Type.Array(ConsentRequestView) });
+export type ConsentRequestList = Static<typeof ConsentRequestList>;

@@ -82,6 +82,21 @@ export const errorRegistry = {
     message: 'The time to recall this message has passed; you can ask for consent instead.',
     doc: 'Past the window, but the policy allows a consent request until `details.consentUntil`.',
   },
+  consent_not_needed: {
+    status: 409,
+    message: 'You can still recall this message yourself; no consent is needed.',
+    doc: 'A consent request was made for a message its sender may recall directly (or that is already recalled). Recall it instead.',
+  },
+  consent_not_pending: {
+    status: 409,
+    message: 'This consent request has already been decided, cancelled or has expired.',
+    doc: '`details.status` gives the request’s state now (`approved`, `declined`, `cancelled` or `expired`).',
+  },
+  consent_declined: {
+    status: 409,
+    message: 'Your request to recall this message was declined.',
+    doc: 'A declined request is final for that message: asking again after a no would be pressure. `details.consentRequestId` names the declined request.',
+  },
   policy_invalid: {
     status: 422,
     message: 'The policy document is not valid.',

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Conversation, Id, Member, Message, Timestamp, Tombstone } from './models.js';
+import { ConsentRequest, Conversation, Id, Member, Message, Timestamp, Tombstone } from './models.js';
 
 /**
  * Everything that changes what a device shows is an event. Each user has one gap-free, increasing
@@ -59,6 +59,27 @@ export const ConversationReadEvent = Type.Object({
   upTo: Id,
 });
 
+/**
+ * Consent recall, each step an event with the request as it stands after that step. Sent to the sender
+ * and to everyone who may decide (the other person of a direct chat; owners and admins of a group) —
+ * never to the rest of a group. An approval is followed by the usual `message.recalled` to everyone.
+ */
+const consentEvent = <T extends string>(type: T) =>
+  Type.Object({ ...base, type: Type.Literal(type), request: ConsentRequest });
+export const ConsentRequestedEvent = consentEvent('consent.requested');
+export const ConsentApprovedEvent = consentEvent('consent.approved');
+export const ConsentDeclinedEvent = consentEvent('consent.declined');
+export const ConsentCancelledEvent = consentEvent('consent.cancelled');
+export const ConsentExpiredEvent = consentEvent('consent.expired');
+export const consentEventTypes = [
+  'consent.requested',
+  'consent.approved',
+  'consent.declined',
+  'consent.cancelled',
+  'consent.expired',
+] as const;
+export type ConsentEventType = (typeof consentEventTypes)[number];
+
 export const Event = Type.Union([
   ConversationCreatedEvent,
   MemberAddedEvent,
@@ -67,6 +88,11 @@ export const Event = Type.Union([
   MessageRecalledEvent,
   MessageHiddenEvent,
   ConversationReadEvent,
+  ConsentRequestedEvent,
+  ConsentApprovedEvent,
+  ConsentDeclinedEvent,
+  ConsentCancelledEvent,
+  ConsentExpiredEvent,
 ]);
 export type Event = Static<typeof Event>;
 export type EventType = Event['type'];

@@ -1,8 +1,8 @@
 export * as api from './api.js';
 export { errorRegistry, errorCodes, errorPayload, isErrorCode } from './errors.js';
 export type { ErrorBody, ErrorCode, ErrorPayload, ErrorSpec } from './errors.js';
-export { Event as EventSchema } from './events.js';
-export type { Event, EventBody, EventOf, EventType } from './events.js';
+export { Event as EventSchema, consentEventTypes } from './events.js';
+export type { ConsentEventType, Event, EventBody, EventOf, EventType } from './events.js';
 export { ClientFrame as ClientFrameSchema, protocolVersion } from './frames.js';
 export type {
   ClientFrame,
@@ -18,6 +18,8 @@ export { limits } from './limits.js';
 export * as models from './models.js';
 export type {
   Attachment,
+  ConsentRequest,
+  ConsentStatus,
   Conversation,
   ConversationKind,
   Device,

@@ -54,6 +54,8 @@ export const Tombstone = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
   /** What recipients are shown for a moderator's removal ("Removed by an admin"); null for the sender's own. */
   label: Type.Union([Type.String(), Type.Null()]),
+  /** Consent recall: who approved the sender's request (the other person, or an owner/admin). */
+  approvedBy: Type.Optional(Id),
 });
 export type Tombstone = Static<typeof Tombstone>;
 
@@ -132,3 +134,35 @@ export const Password = Type.String({
 });
 export const ClientMsgId = Type.String({ minLength: 1, maxLength: limits.maxClientMsgIdLength });
 export const Text = Type.String({ minLength: 1, maxLength: limits.maxTextLength });
+
+/**
+ * Consent recall: past the window, the sender asks; the other person of a direct chat (or an owner/admin
+ * of a group) approves or declines. A request is `pending` until decided, cancelled by the sender, or
+ * expired. Approval recalls the message exactly as a recall by the sender would.
+ */
+export const ConsentStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('approved'),
+  Type.Literal('declined'),
+  Type.Literal('cancelled'),
+  Type.Literal('expired'),
+]);
+export type ConsentStatus = Static<typeof ConsentStatus>;
+
+export const ConsentRequest = Type.Object({
+  id: Id,
+  conversationId: Id,
+  messageId: Id,
+  requestedBy: Id,
+  /** The sender's words to the approver ("sent to the wrong group"), or null. */
+  reason: Type.Union([Type.String(), Type.Null()]),
+  status: ConsentStatus,
+  createdAt: Timestamp,
+  /** A pending request expires at this moment. */
+  expiresAt: Timestamp,
+  decidedBy: Type.Union([Id, Type.Null()]),
+  decidedAt: Type.Union([Timestamp, Type.Null()]),
+  /** The approver's note with a decision, or null. */
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+export type ConsentRequest = Static<typeof ConsentRequest>;

@@ -117,6 +117,41 @@ export class HttpApi {
     return this.#request('GET', `/v1/messages/${seg(messageId)}/recall-options`);
   }
 
+  /** Past the window: ask the other person (or a group's owners and admins) to let you recall it. */
+  askConsent(messageId: string, reason?: string): Promise<api.ConsentRequestResponse> {
+    return this.#request('POST', `/v1/messages/${seg(messageId)}/consent-requests`, {
+      body: reason === undefined ? {} : { reason },
+    });
+  }
+
+  /** Consent requests you made or may decide, newest first. */
+  consentRequests(query: api.ConsentListQuery = {}): Promise<api.ConsentRequestList> {
+    return this.#request('GET', '/v1/consent-requests', {
+      query: { status: query.status, limit: query.limit },
+    });
+  }
+
+  consentRequest(requestId: string): Promise<api.ConsentRequestResponse> {
+    return this.#request('GET', `/v1/consent-requests/${seg(requestId)}`);
+  }
+
+  /** Approving recalls the message, exactly as its sender's own recall would. */
+  approveConsent(requestId: string, note?: string): Promise<api.ConsentApproveResponse> {
+    return this.#request('POST', `/v1/consent-requests/${seg(requestId)}/approve`, {
+      body: note === undefined ? {} : { note },
+    });
+  }
+
+  declineConsent(requestId: string, note?: string): Promise<api.ConsentRequestResponse> {
+    return this.#request('POST', `/v1/consent-requests/${seg(requestId)}/decline`, {
+      body: note === undefined ? {} : { note },
+    });
+  }
+
+  cancelConsent(requestId: string): Promise<api.ConsentRequestResponse> {
+    return this.#request('POST', `/v1/consent-requests/${seg(requestId)}/cancel`, { body: {} });
+  }
+
   /** Pre-send check: sensitive content in a draft, its audience and the recall window it would get. */
   checkMessage(conversationId: string, body: string): Promise<api.CheckMessageResponse> {
     return this.#request('POST', `/v1/conversations/${seg(conversationId)}/messages:check`, {

@@ -1,4 +1,12 @@
-import type { Conversation, Event, EventOf, Member, Message, Tombstone } from '@retract/protocol';
+import type {
+  ConsentRequest,
+  Conversation,
+  Event,
+  EventOf,
+  Member,
+  Message,
+  Tombstone,
+} from '@retract/protocol';
 import { canonicalConversation, canonicalMessage, compareIds, type TimelineSnapshot } from './snapshot.js';
 
 export interface TimelineStoreOptions {
@@ -49,6 +57,7 @@ export class TimelineStore {
   readonly #conversations = new Map<string, ConversationState>();
   readonly #earlyRecalls = new Map<string, Tombstone>();
   readonly #hiddenIds = new Set<string>();
+  readonly #consent = new Map<string, ConsentRequest>();
 
   constructor(options: TimelineStoreOptions = {}) {
     this.#userId = options.userId ?? null;
@@ -83,6 +92,23 @@ export class TimelineStore {
     this.#conversations.clear();
     this.#earlyRecalls.clear();
     this.#hiddenIds.clear();
+    this.#consent.clear();
+  }
+
+  /**
+   * Consent requests this user made or may decide, as events told of them (newest first). Pending ones
+   * are what an app shows as cards to act on.
+   */
+  consentRequests(): ConsentRequest[] {
+    return [...this.#consent.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Adds requests fetched over HTTP. A request that has ended never changes again, so it is kept. */
+  loadConsentRequests(requests: readonly ConsentRequest[]): void {
+    for (const r of requests) {
+      const held = this.#consent.get(r.id);
+      if (held === undefined || held.status === 'pending') this.#consent.set(r.id, r);
+    }
   }
 
   /** Applies one event. Returns false when it was ignored as already applied (`seq <= cursor`). */
@@ -110,6 +136,14 @@ export class TimelineStore {
         break;
       case 'conversation.read':
         // Receipts are shown by the app as they arrive; the timeline itself does not change.
+        break;
+      case 'consent.requested':
+      case 'consent.approved':
+      case 'consent.declined':
+      case 'consent.cancelled':
+      case 'consent.expired':
+        // Each step carries the whole request as it now stands; the newest step wins.
+        this.#consent.set(event.request.id, event.request);
         break;
     }
     return true;

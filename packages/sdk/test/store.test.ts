@@ -3,7 +3,18 @@ import { describe, it } from 'node:test';
 import type { Message } from '@retract/protocol';
 import { snapshotFromFetch } from '../src/snapshot.js';
 import { TimelineStore } from '../src/store.js';
-import { alice, bob, conversation, ev, me, member, message, recalledMessage, tombstone } from './fixtures.js';
+import {
+  alice,
+  at,
+  bob,
+  conversation,
+  ev,
+  me,
+  member,
+  message,
+  recalledMessage,
+  tombstone,
+} from './fixtures.js';
 
 function storeWith(...conversationIds: string[]): TimelineStore {
   const store = new TimelineStore({ userId: me });
@@ -14,6 +25,49 @@ function storeWith(...conversationIds: string[]): TimelineStore {
 const ids = (messages: readonly Message[]): string[] => messages.map((m) => m.id);
 
 describe('TimelineStore', () => {
+  it('keeps each consent request as its latest step says, newest first, and a fetch never undoes an end', () => {
+    const store = storeWith('c_1');
+    const request = {
+      id: 'k_1',
+      conversationId: 'c_1',
+      messageId: 'm_1',
+      requestedBy: me,
+      reason: 'wrong chat',
+      status: 'pending' as const,
+      createdAt: at(5),
+      expiresAt: at(50),
+      decidedBy: null,
+      decidedAt: null,
+      note: null,
+    };
+    store.apply({ seq: 2, at: at(5), type: 'consent.requested', request });
+    store.apply({
+      seq: 3,
+      at: at(6),
+      type: 'consent.requested',
+      request: { ...request, id: 'k_2', messageId: 'm_2', createdAt: at(6) },
+    });
+    assert.deepEqual(
+      store.consentRequests().map((r) => [r.id, r.status]),
+      [
+        ['k_2', 'pending'],
+        ['k_1', 'pending'],
+      ],
+    );
+    const declined = { ...request, status: 'declined' as const, decidedBy: alice, decidedAt: at(7) };
+    store.apply({ seq: 4, at: at(7), type: 'consent.declined', request: declined });
+    store.loadConsentRequests([request, { ...request, id: 'k_2', status: 'expired' as const }]);
+    assert.deepEqual(
+      store.consentRequests().map((r) => [r.id, r.status]),
+      [
+        ['k_1', 'declined'],
+        ['k_2', 'expired'],
+      ],
+    );
+    store.reset(me);
+    assert.deepEqual(store.consentRequests(), []);
+  });
+
   it('conversation.created adds a conversation, and a repeat replaces it but keeps its messages', () => {
     const store = storeWith('c_1');
     store.apply(ev.messageCreated(2, message('m_1', 'c_1')));

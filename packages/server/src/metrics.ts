@@ -17,6 +17,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    consentSteps: new Counter({
+      name: 'retract_consent_steps_total',
+      help: 'Consent recall steps: requested, repeated (asked again while pending), approved, declined, cancelled, expired',
+      labelNames: ['step'] as const,
+      registers: [registry],
+    }),
     hides: new Counter({
       name: 'retract_hides_total',
       help: 'Messages hidden for their user',

@@ -12,6 +12,7 @@ import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/storage.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
 import { expireDue } from './actions/disappearing.js';
+import { expireConsentRequests } from './actions/consent.js';
 import { openFsBlobStore, type BlobStore } from './blobs/index.js';
 
 /** Parts a caller may supply instead of the defaults built from the config (tests, other backends). */
@@ -52,9 +53,12 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   };
   const http = await buildHttpApp(context, logger);
   const gateway = attachGateway(http.server, context);
-  // Disappearing messages: erase what has run out, every second.
+  // Every second: erase disappearing messages that ran out, end consent requests nobody answered.
   const sweeper = setInterval(() => {
     expireDue(context).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
+    expireConsentRequests(context).catch((error: unknown) =>
+      logger.error({ err: error }, 'expiring consent requests failed'),
+    );
   }, 1000).unref();
 
   let closing: Promise<void> | undefined;

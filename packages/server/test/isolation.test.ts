@@ -289,6 +289,12 @@ describe('isolation between conversations', () => {
       ['PUT', `/v1/conversations/${groupAB}/disappearing`, { disappearing: null }],
       ['POST', `/v1/conversations/${groupAB}/read`, { upTo: aliceMessage.id }],
       ['GET', `/v1/attachments/${aliceMessage.id}`],
+      ['POST', `/v1/messages/${aliceMessage.id}/consent-requests`, {}],
+      ['GET', '/v1/consent-requests'],
+      ['GET', '/v1/consent-requests/k_doesnotexist'],
+      ['POST', '/v1/consent-requests/k_doesnotexist/approve', {}],
+      ['POST', '/v1/consent-requests/k_doesnotexist/decline', {}],
+      ['POST', '/v1/consent-requests/k_doesnotexist/cancel', {}],
     ];
 
     it('the list above is every authenticated route in the OpenAPI document', async () => {
@@ -309,7 +315,8 @@ describe('isolation between conversations', () => {
           .replace(aliceMessage.id, '{id}')
           .replace(bob.userId, '{userId}')
           .replace(/\?.*$/, '')
-          .replace('j_doesnotexist', '{id}');
+          .replace('j_doesnotexist', '{id}')
+          .replace('k_doesnotexist', '{id}');
       const listed = routes().map(([method, path]) => `${method} ${template(path)}`);
       assert.deepEqual([...listed].sort(), [...secured].sort());
     });

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { isApiError, isNetworkError } from '@retract/sdk';
-import type { Event, Message } from '@retract/protocol';
+import type { ConsentRequest, Event, Message } from '@retract/protocol';
 
 /** Human output by default; `--json` prints exactly one JSON document (or one per line for streams). */
 export function print(json: boolean | undefined, value: unknown, human: () => string): void {
@@ -31,7 +31,22 @@ export function describeEvent(e: Event): string {
       return `${head} ${e.userId} read ${e.conversationId} up to ${e.upTo}`;
     case 'member.removed':
       return `${head} ${e.userId} ← ${e.conversationId}`;
+    case 'consent.requested':
+    case 'consent.approved':
+    case 'consent.declined':
+    case 'consent.cancelled':
+    case 'consent.expired':
+      return `${head} ${describeConsent(e.request)}`;
   }
+}
+
+/** One line for a consent request: who asks to recall what, and where it stands. */
+export function describeConsent(r: ConsentRequest): string {
+  const reason = r.reason ? ` “${r.reason}”` : '';
+  const decided = r.decidedBy ? ` by ${r.decidedBy}` : '';
+  const note = r.note ? ` (${r.note})` : '';
+  const when = r.status === 'pending' ? ` until ${r.expiresAt}` : `${decided}${note}`;
+  return `${pc.dim(r.id)} ${r.requestedBy} asks to recall ${r.messageId}${reason} · ${pc.bold(r.status)}${when}`;
 }
 
 /** Errors as one readable line (or the error body with --json); the exit code says it failed. */

@@ -20,7 +20,12 @@ export async function getRecallOptions(
   actor: Actor,
   messageId: string,
 ): Promise<api.RecallOptionsResponse> {
-  const found = await ctx.storage.read((tx) => recallContext(ctx, tx, actor, messageId));
+  const { found, pending } = await ctx.storage.read(async (tx) => {
+    const found = await recallContext(ctx, tx, actor, messageId);
+    const latest = found && (await tx.latestConsentRequest(messageId));
+    const pending = latest?.status === 'pending' && latest.requesterId === actor.userId ? latest.id : null;
+    return { found, pending };
+  });
   const options = found && recallOptions(found.context);
   if (!found || !options) throw new AppError('not_found');
   const { recall } = options;
@@ -35,7 +40,11 @@ export async function getRecallOptions(
           reasonRequired: recall.reasonRequired,
         }
       : { allowed: false, code: recall.code, details: { ...recall.facts } },
-    consent: { available: options.consent.available, until: iso(options.consent.until) },
+    consent: {
+      available: options.consent.available,
+      until: iso(options.consent.until),
+      pendingRequestId: pending,
+    },
     reEdit: options.reEdit,
     placeholder: found.policy.placeholder,
   };

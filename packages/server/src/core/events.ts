@@ -1,6 +1,6 @@
-import type { Conversation, EventBody, Member } from '@retract/protocol';
-import type { MessageRecord, NewEvent, TombstoneRecord } from '../storage/records.js';
-import { messageView, tombstoneView, type References } from './views.js';
+import type { ConsentEventType, Conversation, EventBody, Member } from '@retract/protocol';
+import type { ConsentRequestRecord, MessageRecord, NewEvent, TombstoneRecord } from '../storage/records.js';
+import { consentView, messageView, tombstoneView, type References } from './views.js';
 
 /**
  * Each change as a pair: what the event log stores (never message content) and what live recipients
@@ -91,5 +91,14 @@ export function memberRemoved(conversationId: string, userId: string, at: number
   return {
     stored: { type: 'member.removed', conversationId, messageId: null, at, data: { userId } },
     live: { type: 'member.removed', at: iso(at), conversationId, userId },
+  };
+}
+
+/** One step of a consent request; the stored event keeps the request as it stood after that step. */
+export function consentStepped(type: ConsentEventType, r: ConsentRequestRecord, at: number): EventPair {
+  const request = consentView(r);
+  return {
+    stored: { type, conversationId: r.conversationId, messageId: r.messageId, at, data: { request } },
+    live: { type, at: iso(at), request },
   };
 }

@@ -1,6 +1,15 @@
-import type { Conversation, EventBody, Member, Message, Quote, Tombstone } from '@retract/protocol';
+import type {
+  ConsentRequest,
+  Conversation,
+  EventBody,
+  Member,
+  Message,
+  Quote,
+  Tombstone,
+} from '@retract/protocol';
 import type {
   AttachmentRecord,
+  ConsentRequestRecord,
   ConversationRecord,
   MemberRecord,
   MessageRecord,
@@ -19,6 +28,24 @@ export function tombstoneView(t: TombstoneRecord): Tombstone {
     role: t.role,
     reason: t.reason,
     label: t.label,
+    ...(t.approvedBy === undefined ? {} : { approvedBy: t.approvedBy }),
+  };
+}
+
+/** A consent request as the protocol speaks it. */
+export function consentView(r: ConsentRequestRecord): ConsentRequest {
+  return {
+    id: r.id,
+    conversationId: r.conversationId,
+    messageId: r.messageId,
+    requestedBy: r.requesterId,
+    reason: r.reason,
+    status: r.status,
+    createdAt: iso(r.createdAt),
+    expiresAt: iso(r.expiresAt),
+    decidedBy: r.decidedBy,
+    decidedAt: r.decidedAt === null ? null : iso(r.decidedAt),
+    note: r.note,
   };
 }
 
@@ -143,6 +170,12 @@ export function renderStoredEvent(
         userId: d['userId'] as string,
         upTo: e.messageId ?? '',
       };
+    case 'consent.requested':
+    case 'consent.approved':
+    case 'consent.declined':
+    case 'consent.cancelled':
+    case 'consent.expired':
+      return { seq: e.seq, at, type: e.type, request: d['request'] as ConsentRequest };
     case 'member.removed':
       return {
         seq: e.seq,

@@ -22,6 +22,7 @@ import { opsRoutes } from './routes/ops.js';
 import { homeRoutes } from './routes/home.js';
 import { policyRoutes } from './routes/policies.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { consentRoutes } from './routes/consent.js';
 import { strictIntegerQuery } from './strict-query.js';
 import { randomUUID } from 'node:crypto';
 
@@ -119,6 +120,7 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   syncRoutes(app);
   policyRoutes(app);
   attachmentRoutes(app);
+  consentRoutes(app);
   opsRoutes(app);
   homeRoutes(app);
   return app;

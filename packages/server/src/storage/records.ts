@@ -1,4 +1,11 @@
-import type { ConversationKind, EventType, MessageType, RecallRole, Role } from '@retract/protocol';
+import type {
+  ConsentStatus,
+  ConversationKind,
+  EventType,
+  MessageType,
+  RecallRole,
+  Role,
+} from '@retract/protocol';
 
 /** Rows as the storage port speaks them: plain data, timestamps in milliseconds since the epoch. */
 
@@ -49,6 +56,8 @@ export interface TombstoneRecord {
   readonly role: RecallRole;
   readonly reason: string | null;
   readonly label: string | null;
+  /** Consent recall: who approved the sender's request. */
+  readonly approvedBy?: string;
 }
 
 export interface MessageRecord {
@@ -139,4 +148,27 @@ export interface Disappearing {
 export interface Delivery {
   readonly userId: string;
   readonly seq: number;
+}
+
+/** A sender's request to recall past the window, and what became of it. */
+export interface ConsentRequestRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly requesterId: string;
+  readonly reason: string | null;
+  readonly status: ConsentStatus;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly decidedBy: string | null;
+  readonly decidedAt: number | null;
+  readonly note: string | null;
+}
+
+/** How a pending consent request ends. */
+export interface ConsentSettlement {
+  readonly status: Exclude<ConsentStatus, 'pending'>;
+  readonly decidedBy: string | null;
+  readonly decidedAt: number;
+  readonly note: string | null;
 }

@@ -1,5 +1,7 @@
 import type {
   AttachmentRecord,
+  ConsentRequestRecord,
+  ConsentSettlement,
   Disappearing,
   RecallJobRecord,
   ConversationRecord,
@@ -83,6 +85,21 @@ export interface StorageReader {
   /** Whether any member other than the sender has read the conversation up to this message. */
   readByOthers(message: MessageRecord): Promise<boolean>;
 
+  findConsentRequest(id: string): Promise<ConsentRequestRecord | null>;
+  /** The newest consent request for this message, or null. */
+  latestConsentRequest(messageId: string): Promise<ConsentRequestRecord | null>;
+  /**
+   * Consent requests the user made, or may decide (the other person of a direct chat; owner or admin of a
+   * group), newest first; only those in `status` when given.
+   */
+  listConsentRequests(
+    userId: string,
+    status: ConsentRequestRecord['status'] | null,
+    limit: number,
+  ): Promise<ConsentRequestRecord[]>;
+  /** Ids of pending consent requests whose time ran out by `now`. */
+  listExpiredConsentRequests(now: number, limit: number): Promise<string[]>;
+
   /** The highest sequence number issued to the user (0 before the first event). */
   lastSeq(userId: string): Promise<number>;
   /** Events of the user with seq > after, oldest first, rendered against current message state. */
@@ -125,6 +142,9 @@ export interface StorageTx extends StorageReader {
   ): Promise<void>;
   /** Moves the user's read position in the conversation forward (never back); false when it did not move. */
   markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean>;
+  insertConsentRequest(request: ConsentRequestRecord): Promise<void>;
+  /** Ends a pending request; false (and nothing written) when it was no longer pending. */
+  settleConsentRequest(id: string, settlement: ConsentSettlement): Promise<boolean>;
   /** False when the user had already hidden it. */
   hideMessage(userId: string, messageId: string, at: number): Promise<boolean>;
 

@@ -291,6 +291,71 @@ export function storageContract(factory: StorageFactory): void {
       );
     });
 
+    it('keeps consent requests: the sender and group owners see them, a pending one ends exactly once', async () => {
+      const [owner, sender, bystander] = [await user(), await user(), await user()];
+      const c = await group([owner, sender, bystander]);
+      const m = await message(c, sender);
+      const request = {
+        id: uid('k'),
+        conversationId: c,
+        messageId: m.id,
+        requesterId: sender,
+        reason: 'wrong group',
+        status: 'pending' as const,
+        createdAt: T0,
+        expiresAt: T0 + 60_000,
+        decidedBy: null,
+        decidedAt: null,
+        note: null,
+      };
+      await storage.transaction((tx) => tx.insertConsentRequest(request));
+      assert.deepEqual(await storage.read((tx) => tx.findConsentRequest(request.id)), request);
+      assert.equal((await storage.read((tx) => tx.latestConsentRequest(m.id)))?.id, request.id);
+      const ids = async (who: string, status: 'pending' | 'declined' | null = null) =>
+        (await storage.read((tx) => tx.listConsentRequests(who, status, 10))).map((r) => r.id);
+      assert.deepEqual(await ids(sender), [request.id]);
+      assert.deepEqual(await ids(owner, 'pending'), [request.id]);
+      assert.deepEqual(await ids(bystander), [], 'a plain member of a group does not decide');
+      assert.deepEqual(await storage.read((tx) => tx.listExpiredConsentRequests(T0 + 59_999, 10)), []);
+      assert.deepEqual(await storage.read((tx) => tx.listExpiredConsentRequests(T0 + 60_000, 10)), [
+        request.id,
+      ]);
+
+      const decline = { status: 'declined' as const, decidedBy: owner, decidedAt: T0 + 1, note: 'no' };
+      assert.equal(await storage.transaction((tx) => tx.settleConsentRequest(request.id, decline)), true);
+      const approve = { status: 'approved' as const, decidedBy: owner, decidedAt: T0 + 2, note: null };
+      assert.equal(
+        await storage.transaction((tx) => tx.settleConsentRequest(request.id, approve)),
+        false,
+        'an ended request never changes again',
+      );
+      assert.deepEqual(await storage.read((tx) => tx.findConsentRequest(request.id)), {
+        ...request,
+        ...decline,
+      });
+      assert.deepEqual(await ids(owner, 'pending'), []);
+      assert.deepEqual(await ids(owner, 'declined'), [request.id]);
+      assert.deepEqual(await storage.read((tx) => tx.listExpiredConsentRequests(T0 + 60_000, 10)), []);
+    });
+
+    it('records who approved a consent recall in the tombstone', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      const m = await message(c, a);
+      const tombstone = {
+        recalledAt: T0 + 5,
+        recalledBy: a,
+        role: 'sender' as const,
+        reason: null,
+        label: null,
+        approvedBy: b,
+      };
+      await storage.transaction((tx) => tx.eraseMessage(m.id, tombstone));
+      const erased = await storage.read((tx) => tx.findMessage(m.id));
+      assert.deepEqual(erased?.tombstone, tombstone);
+      assert.equal(erased?.body, null);
+    });
+
     it('answers ping and purges without error', async () => {
       await storage.ping();
       await storage.purgeErased();

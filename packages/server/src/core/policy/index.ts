@@ -38,3 +38,5 @@ export type {
   RecallOptions,
 } from './decide.js';
 export { closesAt, senderWindow, withinWindow } from './window.js';
+export { consentStep, mayDecideConsent } from './consent.js';
+export type { ConsentAction, ConsentStep } from './consent.js';

@@ -145,4 +145,25 @@ export const migrations: readonly string[] = [
   ALTER TABLE messages ADD COLUMN expires_at INTEGER;
   CREATE INDEX messages_by_expiry ON messages(expires_at) WHERE expires_at IS NOT NULL AND recalled_at IS NULL;
   `,
+  `
+  -- Consent recall: a sender's request to recall past the window, and its decision. A message can have
+  -- several over time (one expired, then a new one), at most one pending.
+  CREATE TABLE consent_requests (
+    id              TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    requester_id    TEXT NOT NULL,
+    reason          TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'declined', 'cancelled', 'expired')),
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    decided_by      TEXT,
+    decided_at      INTEGER,
+    note            TEXT
+  ) STRICT;
+  CREATE INDEX consent_by_message ON consent_requests(message_id, created_at);
+  CREATE INDEX consent_by_conversation ON consent_requests(conversation_id, created_at);
+  CREATE INDEX consent_pending_by_expiry ON consent_requests(expires_at) WHERE status = 'pending';
+  ALTER TABLE messages ADD COLUMN recall_approved_by TEXT;
+  `,
 ];

@@ -1,5 +1,13 @@
-import type { ConversationKind, EventType, MessageType, RecallRole, Role } from '@retract/protocol';
 import type {
+  ConsentStatus,
+  ConversationKind,
+  EventType,
+  MessageType,
+  RecallRole,
+  Role,
+} from '@retract/protocol';
+import type {
+  ConsentRequestRecord,
   AttachmentRecord,
   ConversationRecord,
   DeviceRecord,
@@ -79,6 +87,7 @@ export interface MessageRow {
   recall_role: string | null;
   recall_reason: string | null;
   recall_label: string | null;
+  recall_approved_by: string | null;
   flags: string | null;
   reply_to: string | null;
   corrects: string | null;
@@ -106,6 +115,7 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
           role: (r.recall_role ?? 'sender') as RecallRole,
           reason: r.recall_reason,
           label: r.recall_label,
+          ...(r.recall_approved_by === null ? {} : { approvedBy: r.recall_approved_by }),
         },
 });
 
@@ -131,6 +141,7 @@ export interface EventRow {
   m_recall_role: string | null;
   m_recall_reason: string | null;
   m_recall_label: string | null;
+  m_recall_approved_by: string | null;
   m_flags: string | null;
   m_reply_to: string | null;
   m_corrects: string | null;
@@ -161,6 +172,7 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
           recall_role: r.m_recall_role,
           recall_reason: r.m_recall_reason,
           recall_label: r.m_recall_label,
+          recall_approved_by: r.m_recall_approved_by,
           flags: r.m_flags,
           reply_to: r.m_reply_to,
           corrects: r.m_corrects,
@@ -193,4 +205,31 @@ export const toAttachment = (r: AttachmentRow): AttachmentRecord => ({
   createdAt: r.created_at,
   messageId: r.message_id,
   deletedAt: r.deleted_at,
+});
+
+export interface ConsentRow {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  requester_id: string;
+  reason: string | null;
+  status: string;
+  created_at: number;
+  expires_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  note: string | null;
+}
+export const toConsentRequest = (r: ConsentRow): ConsentRequestRecord => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  messageId: r.message_id,
+  requesterId: r.requester_id,
+  reason: r.reason,
+  status: r.status as ConsentStatus,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  note: r.note,
 });

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { StorageTx } from '../storage.js';
 import type {
   AttachmentRecord,
+  ConsentRequestRecord,
+  ConsentSettlement,
   Disappearing,
   RecallJobRecord,
   ConversationRecord,
@@ -23,7 +25,9 @@ import {
   toStoredEvent,
   toUser,
   toAttachment,
+  toConsentRequest,
   type AttachmentRow,
+  type ConsentRow,
   type ConversationRow,
   type DeviceRow,
   type EventRow,
@@ -47,7 +51,8 @@ interface JobRow {
 const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_conversation_id,
   m.sender_id AS m_sender_id, m.client_msg_id AS m_client_msg_id, m.type AS m_type, m.body AS m_body,
   m.sent_at AS m_sent_at, m.recalled_at AS m_recalled_at, m.recalled_by AS m_recalled_by,
-  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label, m.flags AS m_flags,
+  m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label,
+  m.recall_approved_by AS m_recall_approved_by, m.flags AS m_flags,
   m.reply_to AS m_reply_to, m.corrects AS m_corrects,
   m.attachment_id AS m_attachment_id`;
 
@@ -156,8 +161,35 @@ function prepare(db: Database.Database) {
     ),
     eraseMessage: db.prepare(
       `UPDATE messages SET body = NULL, flags = NULL, attachment_id = NULL, recalled_at = ?, recalled_by = ?, recall_role = ?,
-              recall_reason = ?, recall_label = ?
+              recall_reason = ?, recall_label = ?, recall_approved_by = ?
        WHERE id = ?`,
+    ),
+    consentById: db.prepare<[string], ConsentRow>('SELECT * FROM consent_requests WHERE id = ?'),
+    latestConsent: db.prepare<[string], ConsentRow>(
+      'SELECT * FROM consent_requests WHERE message_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+    ),
+    // The user's own requests, and those of conversations where they decide: the other person of a
+    // direct chat, an owner or admin of a group.
+    consentsOf: db.prepare<[string, string, string | null, string | null, number], ConsentRow>(
+      `SELECT r.* FROM consent_requests r
+       JOIN conversations c ON c.id = r.conversation_id
+       LEFT JOIN members m ON m.conversation_id = r.conversation_id AND m.user_id = ?
+       WHERE (r.requester_id = ?
+              OR (m.user_id IS NOT NULL AND (c.kind = 'direct' OR m.role IN ('owner', 'admin'))))
+         AND (? IS NULL OR r.status = ?)
+       ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`,
+    ),
+    expiredConsents: db.prepare<[number, number], { id: string }>(
+      `SELECT id FROM consent_requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+    ),
+    insertConsent: db.prepare(
+      `INSERT INTO consent_requests (id, conversation_id, message_id, requester_id, reason, status, created_at, expires_at,
+         decided_by, decided_at, note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    settleConsent: db.prepare(
+      `UPDATE consent_requests SET status = ?, decided_by = ?, decided_at = ?, note = ?
+       WHERE id = ? AND status = 'pending'`,
     ),
     hide: db.prepare(
       'INSERT INTO hidden (user_id, message_id, hidden_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -405,7 +437,43 @@ export class SqliteTx implements StorageTx {
     return { ...m, pos: row.pos, tombstone: null };
   }
   async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
-    this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, t.label, id);
+    this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, t.label, t.approvedBy ?? null, id);
+  }
+  async findConsentRequest(id: string): Promise<ConsentRequestRecord | null> {
+    const row = this.s.consentById.get(id);
+    return row ? toConsentRequest(row) : null;
+  }
+  async latestConsentRequest(messageId: string): Promise<ConsentRequestRecord | null> {
+    const row = this.s.latestConsent.get(messageId);
+    return row ? toConsentRequest(row) : null;
+  }
+  async listConsentRequests(
+    userId: string,
+    status: ConsentRequestRecord['status'] | null,
+    limit: number,
+  ): Promise<ConsentRequestRecord[]> {
+    return this.s.consentsOf.all(userId, userId, status, status, limit).map(toConsentRequest);
+  }
+  async listExpiredConsentRequests(now: number, limit: number): Promise<string[]> {
+    return this.s.expiredConsents.all(now, limit).map((r) => r.id);
+  }
+  async insertConsentRequest(r: ConsentRequestRecord): Promise<void> {
+    this.s.insertConsent.run(
+      r.id,
+      r.conversationId,
+      r.messageId,
+      r.requesterId,
+      r.reason,
+      r.status,
+      r.createdAt,
+      r.expiresAt,
+      r.decidedBy,
+      r.decidedAt,
+      r.note,
+    );
+  }
+  async settleConsentRequest(id: string, s: ConsentSettlement): Promise<boolean> {
+    return this.s.settleConsent.run(s.status, s.decidedBy, s.decidedAt, s.note, id).changes === 1;
   }
   async hideMessage(userId: string, messageId: string, at: number): Promise<boolean> {
     return this.s.hide.run(userId, messageId, at).changes === 1;
