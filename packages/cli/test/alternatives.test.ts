@@ -69,3 +69,40 @@ describe('retract consent', () => {
     assert.match(badStatus.stderr, /--status must be one of/);
   });
 });
+
+describe('retract settings and unsend', () => {
+  let t: TestServer;
+  let dir: string;
+  before(async () => {
+    t = await startTestServer();
+    dir = mkdtempSync(join(tmpdir(), 'retract-cli-unsend-'));
+  });
+  after(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sets a send delay, holds a send, and unsends it before anyone receives it', async () => {
+    const env = { RETRACT_SERVER: t.url, RETRACT_CREDENTIALS: join(dir, 'carol.json') };
+    assert.equal((await retract(['user', 'add', 'dan', '--password', 'correct horse'], env)).code, 0);
+    assert.equal((await retract(['user', 'add', 'carol', '--password', 'correct horse'], env)).code, 0);
+    assert.equal((await retract(['login', 'carol', '--password', 'correct horse'], env)).code, 0);
+    assert.match((await retract(['settings'], env)).stdout, /undo send: off/);
+    const bad = await retract(['settings', '--send-delay', 'soon'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /whole seconds/);
+    assert.match((await retract(['settings', '--send-delay', '5'], env)).stdout, /held 5 s/);
+
+    const created = await retract(['--json', 'conversation', 'create', '--direct', 'dan'], env);
+    const conversationId = JSON.parse(created.stdout).conversation.id as string;
+    const sent = await retract(['send', conversationId, 'oops', 'wrong', 'chat'], env);
+    assert.equal(sent.code, 0, sent.stderr);
+    const id = /sent (m_\S+), held until/.exec(sent.stdout)?.[1] ?? '';
+    assert.match(sent.stdout, /undo with: retract unsend m_/);
+    const undone = await retract(['unsend', id], env);
+    assert.equal(undone.code, 0, undone.stderr);
+    assert.equal(undone.stdout, `cancelled ${id}; nobody received it\noops wrong chat\n`);
+    const history = JSON.parse((await retract(['--json', 'history', conversationId], env)).stdout);
+    assert.deepEqual(history.messages, []);
+  });
+});

@@ -97,6 +97,12 @@ export const SendMessageResponse = Type.Object({
   message: Message,
   /** False when this was a retry and the original message is returned. */
   created: Type.Boolean(),
+  /**
+   * Undo send: the message is held for the sender's send delay and nobody has it yet. Until `until` the
+   * sender may cancel it (`POST /v1/messages/{id}/cancel`); then it is delivered, with `sentAt` the
+   * moment of delivery.
+   */
+  held: Type.Optional(Type.Object({ until: Timestamp })),
 });
 export type SendMessageResponse = Static<typeof SendMessageResponse>;
 
@@ -364,3 +370,29 @@ export type ConsentListQuery = Static<typeof ConsentListQuery>;
 /** Requests the caller made or may decide, newest first. */
 export const ConsentRequestList = Type.Object({ requests: Type.Array(ConsentRequestView) });
 export type ConsentRequestList = Static<typeof ConsentRequestList>;
+
+/** The caller's own settings. */
+export const UserSettings = Type.Object(
+  {
+    /** Undo send: hold each message this many seconds before anyone receives it (0: off). */
+    sendDelaySeconds: Type.Integer({ minimum: 0, maximum: limits.maxSendDelaySeconds }),
+  },
+  strict,
+);
+export type UserSettings = Static<typeof UserSettings>;
+export const SettingsResponse = Type.Object({ settings: UserSettings });
+export type SettingsResponse = Static<typeof SettingsResponse>;
+
+/** Undo send: the held message is gone, and its content comes back to the composer. */
+export const CancelSendResponse = Type.Object({
+  messageId: Id,
+  cancelled: Type.Literal(true),
+  draft: Type.Object({
+    type: MessageType,
+    body: Type.Union([Type.String(), Type.Null()]),
+    attachmentId: Type.Union([Id, Type.Null()]),
+    replyTo: Type.Union([Id, Type.Null()]),
+    corrects: Type.Union([Id, Type.Null()]),
+  }),
+});
+export type CancelSendResponse = Static<typeof CancelSendResponse>;

@@ -97,6 +97,11 @@ export const errorRegistry = {
     message: 'Your request to recall this message was declined.',
     doc: 'A declined request is final for that message: asking again after a no would be pressure. `details.consentRequestId` names the declined request.',
   },
+  send_already_delivered: {
+    status: 409,
+    message: 'This message has already been delivered; recall it instead.',
+    doc: 'Undo send works only while a message is held for the sender’s send delay. Once delivered, recall is the way back.',
+  },
   policy_invalid: {
     status: 422,
     message: 'The policy document is not valid.',

@@ -16,4 +16,6 @@ export const limits = {
   /** Largest page of sync events or history messages. */
   maxPageSize: 500,
   defaultPageSize: 100,
+  /** Longest undo-send delay a user can choose, in seconds. */
+  maxSendDelaySeconds: 60,
 } as const;

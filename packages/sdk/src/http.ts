@@ -117,6 +117,20 @@ export class HttpApi {
     return this.#request('GET', `/v1/messages/${seg(messageId)}/recall-options`);
   }
 
+  /** Undo send: cancel a message still held for your send delay; its content comes back as a draft. */
+  cancelSend(messageId: string): Promise<api.CancelSendResponse> {
+    return this.#request('POST', `/v1/messages/${seg(messageId)}/cancel`, { body: {} });
+  }
+
+  settings(): Promise<api.SettingsResponse> {
+    return this.#request('GET', '/v1/me/settings');
+  }
+
+  /** E.g. `{ sendDelaySeconds: 5 }` to hold each message five seconds so a send can be undone. */
+  setSettings(settings: api.UserSettings): Promise<api.SettingsResponse> {
+    return this.#request('PUT', '/v1/me/settings', { body: settings });
+  }
+
   /** Past the window: ask the other person (or a group's owners and admins) to let you recall it. */
   askConsent(messageId: string, reason?: string): Promise<api.ConsentRequestResponse> {
     return this.#request('POST', `/v1/messages/${seg(messageId)}/consent-requests`, {

@@ -17,6 +17,11 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    sendsCancelled: new Counter({
+      name: 'retract_sends_cancelled_total',
+      help: 'Held messages cancelled by their sender before delivery (undo send)',
+      registers: [registry],
+    }),
     consentSteps: new Counter({
       name: 'retract_consent_steps_total',
       help: 'Consent recall steps: requested, repeated (asked again while pending), approved, declined, cancelled, expired',

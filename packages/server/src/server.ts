@@ -13,6 +13,7 @@ import type { Storage } from './storage/storage.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
 import { expireDue } from './actions/disappearing.js';
 import { expireConsentRequests } from './actions/consent.js';
+import { deliverHeld } from './actions/held.js';
 import { openFsBlobStore, type BlobStore } from './blobs/index.js';
 
 /** Parts a caller may supply instead of the defaults built from the config (tests, other backends). */
@@ -53,8 +54,12 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   };
   const http = await buildHttpApp(context, logger);
   const gateway = attachGateway(http.server, context);
-  // Every second: erase disappearing messages that ran out, end consent requests nobody answered.
+  // Every second: deliver held messages that are due, erase disappearing messages that ran out, end
+  // consent requests nobody answered.
   const sweeper = setInterval(() => {
+    deliverHeld(context).catch((error: unknown) =>
+      logger.error({ err: error }, 'delivering held messages failed'),
+    );
     expireDue(context).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
     expireConsentRequests(context).catch((error: unknown) =>
       logger.error({ err: error }, 'expiring consent requests failed'),

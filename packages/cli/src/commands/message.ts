@@ -20,7 +20,12 @@ export function messageCommands(program: Command, env: Environment): void {
           words.join(' '),
           clientMsgId ? { clientMsgId } : {},
         );
-        print(options.json, result, () => `${result.created ? 'sent' : 'already sent'} ${result.message.id}`);
+        print(options.json, result, () => {
+          const head = `${result.created ? 'sent' : 'already sent'} ${result.message.id}`;
+          return result.held
+            ? `${head}, held until ${result.held.until} (undo with: retract unsend ${result.message.id})`
+            : head;
+        });
       }),
     );
 
@@ -46,6 +51,39 @@ export function messageCommands(program: Command, env: Environment): void {
             ? `${head}\nre-edit until ${result.reEdit.until}: ${result.reEdit.body}`
             : head;
         });
+      }),
+    );
+
+  program
+    .command('unsend')
+    .description('Undo send: cancel a message still held for your send delay and print its text')
+    .argument('<message-id>')
+    .action(
+      action(async (options, id: string) => {
+        const result = await signedInClient(options, env).client.http.cancelSend(id);
+        print(options.json, result, () => `cancelled ${id}; nobody received it\n${result.draft.body ?? ''}`);
+      }),
+    );
+
+  program
+    .command('settings')
+    .description('Show or change your settings (undo send delay)')
+    .option('--send-delay <seconds>', 'hold each message this long so a send can be undone (0: off)')
+    .action(
+      action(async (options) => {
+        const { http } = signedInClient(options, env).client;
+        const delay = options['sendDelay'] as string | undefined;
+        if (delay !== undefined && !/^\d{1,3}$/.test(delay))
+          throw new Error('--send-delay takes whole seconds');
+        const result =
+          delay === undefined
+            ? await http.settings()
+            : await http.setSettings({ sendDelaySeconds: Number(delay) });
+        print(options.json, result, () =>
+          result.settings.sendDelaySeconds > 0
+            ? `undo send: each message is held ${result.settings.sendDelaySeconds} s`
+            : 'undo send: off (messages go out at once)',
+        );
       }),
     );
 

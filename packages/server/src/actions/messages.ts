@@ -5,33 +5,41 @@ import { messageView, type References } from '../core/views.js';
 import { loadReferences } from './references.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { MessageRecord } from '../storage/records.js';
+import type { HeldMessageRecord, MessageRecord, NewMessage } from '../storage/records.js';
 import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { requireMember } from './conversations.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
+
+/** What a send asks for, once validated: the same whether delivered now or held for undo send. */
+export interface SendInput {
+  conversationId: string;
+  clientMsgId: string;
+  type?: MessageType | undefined;
+  body?: string | undefined;
+  attachmentId?: string | undefined;
+  replyTo?: string | undefined;
+  corrects?: string | undefined;
+}
 
 /**
  * Sends a message: text, or an uploaded attachment (image, file, voice, video) with an optional caption.
  * The client message id makes it idempotent: a retry returns the original message
  * (`created: false`) and writes nothing; reusing the id for different content is an error.
+ *
+ * With a send delay set (undo send), the message is checked and held instead: nobody receives it until
+ * the delay has passed, and until then its sender may cancel it (`actions/held.ts`).
  */
 export async function sendMessage(
   ctx: ActionContext,
   actor: Actor,
-  input: {
-    conversationId: string;
-    clientMsgId: string;
-    type?: MessageType | undefined;
-    body?: string | undefined;
-    attachmentId?: string | undefined;
-    replyTo?: string | undefined;
-    corrects?: string | undefined;
-  },
-): Promise<{ message: Message; created: boolean }> {
+  input: SendInput,
+): Promise<{ message: Message; created: boolean; held?: { until: string } }> {
   const { storage } = ctx;
   const outcome = await storage.transaction(async (tx) => {
     const existing = await tx.findMessageByClientId(actor.userId, input.clientMsgId);
     if (existing) return { kind: 'retry' as const, existing, refs: await loadReferences(tx, [existing]) };
+    const heldBefore = await tx.findHeldMessageByClientId(actor.userId, input.clientMsgId);
+    if (heldBefore) return { kind: 'held' as const, held: heldBefore, created: false };
     await requireMember(tx, input.conversationId, actor.userId);
     await checkReferences(tx, actor, input);
     const type = input.type ?? 'text';
@@ -40,42 +48,76 @@ export async function sendMessage(
       throw new AppError('invalid_request', { reason: 'a text message has a body and no attachment' });
     }
     if (type !== 'text') await claimAttachment(tx, actor, type, input.attachmentId, id);
-    const body = input.body ?? null;
-    const record = await tx.insertMessage({
+    const draft: Draft = {
       id,
       conversationId: input.conversationId,
       senderId: actor.userId,
       clientMsgId: input.clientMsgId,
       type,
-      body,
-      sentAt: ctx.clock.now(),
-      // Names of what the detectors found, for the smart window — never the matched text.
-      flags: body === null ? [] : [...new Set(detect(body).map((f) => f.detector))],
+      body: input.body ?? null,
+      attachmentId: input.attachmentId ?? null,
       replyTo: input.replyTo ?? null,
       corrects: input.corrects ?? null,
-      attachmentId: input.attachmentId ?? null,
-    });
-    const disappearing = await tx.findDisappearing(input.conversationId);
-    if (disappearing?.mode === 'after_send') {
-      await tx.setExpiry(record.id, record.sentAt + disappearing.seconds * 1000);
-    }
-    const refs = await loadReferences(tx, [record]);
-    const pair = messageCreated(record, refs);
-    const recipients = (await tx.listMembers(input.conversationId)).map((m) => m.userId);
-    return {
-      kind: 'created' as const,
-      record,
-      refs,
-      pair,
-      deliveries: await tx.appendEvent(pair.stored, recipients),
     };
+    const now = ctx.clock.now();
+    const { sendDelaySeconds } = await tx.findUserSettings(actor.userId);
+    if (sendDelaySeconds > 0) {
+      const held = { ...draft, heldAt: now, deliverAt: now + sendDelaySeconds * 1000 };
+      await tx.insertHeldMessage(held);
+      return { kind: 'held' as const, held, created: true };
+    }
+    return { kind: 'created' as const, ...(await deliverInTx(tx, draft, now)) };
   });
-  if (outcome.kind === 'retry') {
-    return { message: retried(outcome.existing, input, outcome.refs), created: false };
+  switch (outcome.kind) {
+    case 'retry':
+      return { message: retried(outcome.existing, input, outcome.refs), created: false };
+    case 'held':
+      return heldResponse(ctx, outcome.held, input, outcome.created);
+    case 'created':
+      await publishCommitted(ctx, outcome.pair, outcome.deliveries);
+      ctx.metrics.messagesSent.inc();
+      return { message: messageView(outcome.record, false, outcome.refs), created: true };
   }
-  await publishCommitted(ctx, outcome.pair, outcome.deliveries);
-  ctx.metrics.messagesSent.inc();
-  return { message: messageView(outcome.record, false, outcome.refs), created: true };
+}
+
+/** A message ready to be stored and delivered: checked, its attachment claimed. */
+export type Draft = Omit<NewMessage, 'sentAt' | 'flags'>;
+
+/**
+ * Stores a checked message and appends its `message.created` for every member, in the caller's
+ * transaction; the caller publishes after commit. Shared by sending now and delivering a held message.
+ */
+export async function deliverInTx(tx: StorageTx, draft: Draft, now: number) {
+  const record = await tx.insertMessage({
+    ...draft,
+    sentAt: now,
+    // Names of what the detectors found, for the smart window — never the matched text.
+    flags: draft.body === null ? [] : [...new Set(detect(draft.body).map((f) => f.detector))],
+  });
+  const disappearing = await tx.findDisappearing(draft.conversationId);
+  if (disappearing?.mode === 'after_send') {
+    await tx.setExpiry(record.id, record.sentAt + disappearing.seconds * 1000);
+  }
+  const refs = await loadReferences(tx, [record]);
+  const pair = messageCreated(record, refs);
+  const recipients = (await tx.listMembers(draft.conversationId)).map((m) => m.userId);
+  return { record, refs, pair, deliveries: await tx.appendEvent(pair.stored, recipients) };
+}
+
+/** The sender's view of a held message: as it will be, stamped with the moment it is due. */
+async function heldResponse(
+  ctx: ActionContext,
+  held: HeldMessageRecord,
+  input: SendInput,
+  created: boolean,
+): Promise<{ message: Message; created: boolean; held: { until: string } }> {
+  if (held.conversationId !== input.conversationId || held.body !== (input.body ?? null)) {
+    throw new AppError('idempotency_key_reused', { messageId: held.id });
+  }
+  const record: MessageRecord = { ...held, pos: 0, sentAt: held.deliverAt, flags: [], tombstone: null };
+  const refs = await ctx.storage.read((tx) => loadReferences(tx, [record]));
+  const until = new Date(held.deliverAt).toISOString();
+  return { message: messageView(record, false, refs), created, held: { until } };
 }
 
 /**

@@ -172,3 +172,27 @@ export interface ConsentSettlement {
   readonly decidedAt: number;
   readonly note: string | null;
 }
+
+/** A user's own settings. */
+export interface UserSettings {
+  /** Undo send: how long each message is held before delivery (0: sent at once). */
+  readonly sendDelaySeconds: number;
+}
+
+/**
+ * A message held for its sender's send delay: everything needed to deliver it, and nothing delivered.
+ * Its id is the one the message will have; until `deliverAt` the sender may cancel it.
+ */
+export interface HeldMessageRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly senderId: string;
+  readonly clientMsgId: string;
+  readonly type: MessageType;
+  readonly body: string | null;
+  readonly attachmentId: string | null;
+  readonly replyTo: string | null;
+  readonly corrects: string | null;
+  readonly heldAt: number;
+  readonly deliverAt: number;
+}

@@ -1,5 +1,7 @@
 import type {
   AttachmentRecord,
+  HeldMessageRecord,
+  UserSettings,
   ConsentRequestRecord,
   ConsentSettlement,
   Disappearing,
@@ -100,6 +102,13 @@ export interface StorageReader {
   /** Ids of pending consent requests whose time ran out by `now`. */
   listExpiredConsentRequests(now: number, limit: number): Promise<string[]>;
 
+  /** The user's settings; defaults when they never changed any. */
+  findUserSettings(userId: string): Promise<UserSettings>;
+  findHeldMessage(id: string): Promise<HeldMessageRecord | null>;
+  findHeldMessageByClientId(senderId: string, clientMsgId: string): Promise<HeldMessageRecord | null>;
+  /** Ids of held messages due for delivery by `now`, oldest first. */
+  listDueHeldMessages(now: number, limit: number): Promise<string[]>;
+
   /** The highest sequence number issued to the user (0 before the first event). */
   lastSeq(userId: string): Promise<number>;
   /** Events of the user with seq > after, oldest first, rendered against current message state. */
@@ -142,6 +151,12 @@ export interface StorageTx extends StorageReader {
   ): Promise<void>;
   /** Moves the user's read position in the conversation forward (never back); false when it did not move. */
   markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean>;
+  setUserSettings(userId: string, settings: UserSettings): Promise<void>;
+  insertHeldMessage(held: HeldMessageRecord): Promise<void>;
+  /** Removes a held message (delivered or cancelled); false when it was already gone. */
+  deleteHeldMessage(id: string): Promise<boolean>;
+  /** Makes a claimed attachment free to send again (its message was cancelled before delivery). */
+  releaseAttachment(id: string): Promise<void>;
   insertConsentRequest(request: ConsentRequestRecord): Promise<void>;
   /** Ends a pending request; false (and nothing written) when it was no longer pending. */
   settleConsentRequest(id: string, settlement: ConsentSettlement): Promise<boolean>;

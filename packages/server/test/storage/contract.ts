@@ -356,6 +356,38 @@ export function storageContract(factory: StorageFactory): void {
       assert.equal(erased?.body, null);
     });
 
+    it('keeps user settings and held messages until delivered or cancelled, exactly once', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      assert.deepEqual(await storage.read((tx) => tx.findUserSettings(a)), { sendDelaySeconds: 0 });
+      await storage.transaction((tx) => tx.setUserSettings(a, { sendDelaySeconds: 5 }));
+      await storage.transaction((tx) => tx.setUserSettings(a, { sendDelaySeconds: 7 }));
+      assert.deepEqual(await storage.read((tx) => tx.findUserSettings(a)), { sendDelaySeconds: 7 });
+
+      const held = {
+        id: uid('m'),
+        conversationId: c,
+        senderId: a,
+        clientMsgId: uid('k'),
+        type: 'text' as const,
+        body: 'held text',
+        attachmentId: null,
+        replyTo: null,
+        corrects: null,
+        heldAt: T0,
+        deliverAt: T0 + 7000,
+      };
+      await storage.transaction((tx) => tx.insertHeldMessage(held));
+      assert.deepEqual(await storage.read((tx) => tx.findHeldMessage(held.id)), held);
+      assert.deepEqual(await storage.read((tx) => tx.findHeldMessageByClientId(a, held.clientMsgId)), held);
+      assert.equal(await storage.read((tx) => tx.findHeldMessageByClientId(b, held.clientMsgId)), null);
+      assert.deepEqual(await storage.read((tx) => tx.listDueHeldMessages(T0 + 6999, 10)), []);
+      assert.deepEqual(await storage.read((tx) => tx.listDueHeldMessages(T0 + 7000, 10)), [held.id]);
+      assert.equal(await storage.transaction((tx) => tx.deleteHeldMessage(held.id)), true);
+      assert.equal(await storage.transaction((tx) => tx.deleteHeldMessage(held.id)), false);
+      assert.equal(await storage.read((tx) => tx.findHeldMessage(held.id)), null);
+    });
+
     it('answers ping and purges without error', async () => {
       await storage.ping();
       await storage.purgeErased();

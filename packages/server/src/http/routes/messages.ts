@@ -3,6 +3,7 @@ import type { Server } from '../app.js';
 import { history, sendMessage } from '../../actions/messages.js';
 import { recallMessage } from '../../actions/recall.js';
 import { hideMessage } from '../../actions/hide.js';
+import { cancelSend } from '../../actions/held.js';
 import { checkMessage } from '../../actions/check.js';
 import { markRead } from '../../actions/read.js';
 import { actorOf } from '../authenticate.js';
@@ -17,10 +18,14 @@ export function messageRoutes(app: Server): void {
     {
       schema: {
         tags: ['messages'],
-        summary: 'Send a text message (idempotent per clientMsgId)',
+        summary: 'Send a message (idempotent per clientMsgId); 202 when held for your send delay',
         params: api.IdParams,
         body: api.SendMessageRequest,
-        response: { 200: api.SendMessageResponse, 201: api.SendMessageResponse },
+        response: {
+          200: api.SendMessageResponse,
+          201: api.SendMessageResponse,
+          202: api.SendMessageResponse,
+        },
         security,
       },
       onRequest: auth,
@@ -30,7 +35,8 @@ export function messageRoutes(app: Server): void {
         ...request.body,
         conversationId: request.params.id,
       });
-      return reply.status(result.created ? 201 : 200).send(result);
+      // 202: held for the sender's send delay (undo send), not yet delivered.
+      return reply.status(result.held && result.created ? 202 : result.created ? 201 : 200).send(result);
     },
   );
 
@@ -100,6 +106,23 @@ export function messageRoutes(app: Server): void {
       onRequest: auth,
     },
     async (request) => recallMessage(ctx, actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/messages/:id/cancel',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Undo send: cancel a message still held for your send delay; its content comes back',
+        params: api.IdParams,
+        body: api.EmptyBody,
+        response: { 200: api.CancelSendResponse },
+        security,
+      },
+      preValidation: optionalBody,
+      onRequest: auth,
+    },
+    async (request) => cancelSend(ctx, actorOf(request), request.params.id),
   );
 
   app.post(

@@ -2,6 +2,7 @@ import { api } from '@retract/protocol';
 import type { Server } from '../app.js';
 import { login, logout, registerUser } from '../../actions/sessions.js';
 import { actorOf } from '../authenticate.js';
+import { getSettings, setSettings } from '../../actions/held.js';
 
 export function sessionRoutes(app: Server): void {
   const { ctx, auth } = app.retract;
@@ -74,5 +75,34 @@ export function sessionRoutes(app: Server): void {
         cursor: session.device.cursor,
       };
     },
+  );
+
+  app.get(
+    '/v1/me/settings',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Your settings (undo send delay)',
+        response: { 200: api.SettingsResponse },
+        security: [{ bearer: [] }],
+      },
+      onRequest: auth,
+    },
+    async (request) => getSettings(ctx, actorOf(request)),
+  );
+
+  app.put(
+    '/v1/me/settings',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Change your settings, e.g. hold each message 5 s so you can undo a send',
+        body: api.UserSettings,
+        response: { 200: api.SettingsResponse },
+        security: [{ bearer: [] }],
+      },
+      onRequest: auth,
+    },
+    async (request) => setSettings(ctx, actorOf(request), request.body),
   );
 }

@@ -166,4 +166,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX consent_pending_by_expiry ON consent_requests(expires_at) WHERE status = 'pending';
   ALTER TABLE messages ADD COLUMN recall_approved_by TEXT;
   `,
+  `
+  -- Undo send: each user's send delay, and messages held for it. A held message has its id and its content
+  -- but no position and no events: nobody else knows of it until it is delivered.
+  CREATE TABLE user_settings (
+    user_id            TEXT PRIMARY KEY,
+    send_delay_seconds INTEGER NOT NULL DEFAULT 0
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE held_messages (
+    id              TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    sender_id       TEXT NOT NULL,
+    client_msg_id   TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    body            TEXT,
+    attachment_id   TEXT,
+    reply_to        TEXT,
+    corrects        TEXT,
+    held_at         INTEGER NOT NULL,
+    deliver_at      INTEGER NOT NULL,
+    UNIQUE (sender_id, client_msg_id)
+  ) STRICT;
+  CREATE INDEX held_by_delivery ON held_messages(deliver_at);
+  `,
 ];

@@ -8,6 +8,7 @@ import type {
 } from '@retract/protocol';
 import type {
   ConsentRequestRecord,
+  HeldMessageRecord,
   AttachmentRecord,
   ConversationRecord,
   DeviceRecord,
@@ -232,4 +233,31 @@ export const toConsentRequest = (r: ConsentRow): ConsentRequestRecord => ({
   decidedBy: r.decided_by,
   decidedAt: r.decided_at,
   note: r.note,
+});
+
+export interface HeldRow {
+  id: string;
+  conversation_id: string;
+  sender_id: string;
+  client_msg_id: string;
+  type: string;
+  body: string | null;
+  attachment_id: string | null;
+  reply_to: string | null;
+  corrects: string | null;
+  held_at: number;
+  deliver_at: number;
+}
+export const toHeldMessage = (r: HeldRow): HeldMessageRecord => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  senderId: r.sender_id,
+  clientMsgId: r.client_msg_id,
+  type: r.type as MessageType,
+  body: r.body,
+  attachmentId: r.attachment_id,
+  replyTo: r.reply_to,
+  corrects: r.corrects,
+  heldAt: r.held_at,
+  deliverAt: r.deliver_at,
 });

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { StorageTx } from '../storage.js';
 import type {
   AttachmentRecord,
+  HeldMessageRecord,
+  UserSettings,
   ConsentRequestRecord,
   ConsentSettlement,
   Disappearing,
@@ -26,6 +28,8 @@ import {
   toUser,
   toAttachment,
   toConsentRequest,
+  toHeldMessage,
+  type HeldRow,
   type AttachmentRow,
   type ConsentRow,
   type ConversationRow,
@@ -191,6 +195,27 @@ function prepare(db: Database.Database) {
       `UPDATE consent_requests SET status = ?, decided_by = ?, decided_at = ?, note = ?
        WHERE id = ? AND status = 'pending'`,
     ),
+    settingsOf: db.prepare<[string], { send_delay_seconds: number }>(
+      'SELECT send_delay_seconds FROM user_settings WHERE user_id = ?',
+    ),
+    setSettings: db.prepare(
+      `INSERT INTO user_settings (user_id, send_delay_seconds) VALUES (?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET send_delay_seconds = excluded.send_delay_seconds`,
+    ),
+    heldById: db.prepare<[string], HeldRow>('SELECT * FROM held_messages WHERE id = ?'),
+    heldByClientId: db.prepare<[string, string], HeldRow>(
+      'SELECT * FROM held_messages WHERE sender_id = ? AND client_msg_id = ?',
+    ),
+    dueHeld: db.prepare<[number, number], { id: string }>(
+      'SELECT id FROM held_messages WHERE deliver_at <= ? ORDER BY deliver_at, held_at LIMIT ?',
+    ),
+    insertHeld: db.prepare(
+      `INSERT INTO held_messages (id, conversation_id, sender_id, client_msg_id, type, body, attachment_id, reply_to,
+         corrects, held_at, deliver_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteHeld: db.prepare('DELETE FROM held_messages WHERE id = ?'),
+    releaseAttachment: db.prepare('UPDATE attachments SET message_id = NULL WHERE id = ?'),
     hide: db.prepare(
       'INSERT INTO hidden (user_id, message_id, hidden_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
@@ -438,6 +463,44 @@ export class SqliteTx implements StorageTx {
   }
   async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
     this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, t.label, t.approvedBy ?? null, id);
+  }
+  async findUserSettings(userId: string): Promise<UserSettings> {
+    return { sendDelaySeconds: this.s.settingsOf.get(userId)?.send_delay_seconds ?? 0 };
+  }
+  async setUserSettings(userId: string, settings: UserSettings): Promise<void> {
+    this.s.setSettings.run(userId, settings.sendDelaySeconds);
+  }
+  async findHeldMessage(id: string): Promise<HeldMessageRecord | null> {
+    const row = this.s.heldById.get(id);
+    return row ? toHeldMessage(row) : null;
+  }
+  async findHeldMessageByClientId(senderId: string, clientMsgId: string): Promise<HeldMessageRecord | null> {
+    const row = this.s.heldByClientId.get(senderId, clientMsgId);
+    return row ? toHeldMessage(row) : null;
+  }
+  async listDueHeldMessages(now: number, limit: number): Promise<string[]> {
+    return this.s.dueHeld.all(now, limit).map((r) => r.id);
+  }
+  async insertHeldMessage(h: HeldMessageRecord): Promise<void> {
+    this.s.insertHeld.run(
+      h.id,
+      h.conversationId,
+      h.senderId,
+      h.clientMsgId,
+      h.type,
+      h.body,
+      h.attachmentId,
+      h.replyTo,
+      h.corrects,
+      h.heldAt,
+      h.deliverAt,
+    );
+  }
+  async deleteHeldMessage(id: string): Promise<boolean> {
+    return this.s.deleteHeld.run(id).changes === 1;
+  }
+  async releaseAttachment(id: string): Promise<void> {
+    this.s.releaseAttachment.run(id);
   }
   async findConsentRequest(id: string): Promise<ConsentRequestRecord | null> {
     const row = this.s.consentById.get(id);
