@@ -78,6 +78,41 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /** The tamper-evident audit log (docs/audit.md). Paths default to files under `dataDir/audit/`. */
+    audit: Type.Object(
+      {
+        /** Ed25519 signing key (PKCS#8 PEM), created at first start with mode 0600. */
+        keyPath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** Every signed checkpoint is appended here too (JSON lines), outside the database, to ship away. */
+        checkpointFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** How often a checkpoint is signed when the log has grown; 0 signs only on demand. */
+        checkpointIntervalSeconds: Type.Integer({ default: 3600, minimum: 0, maximum: 7 * 86400 }),
+      },
+      { ...strict, default: {} },
+    ),
+    /** Encryption at rest: per-message data keys in a key store of their own, wrapped under a master key. */
+    encryption: Type.Object(
+      {
+        /** Master key file (32 bytes, mode 0600), created at first start; default `dataDir/master.key`. */
+        masterKeyPath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** The key store's database; default `dataDir/keys.db`. Back it up apart from the messages, if at all. */
+        keyStorePath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+      },
+      { ...strict, default: {} },
+    ),
+    /**
+     * Compliance hold: keep recalled content for `holdDays`, sealed under a compliance key, readable only by
+     * the `users` named here (each read audited); then destroyed. 0 days: off (the default).
+     */
+    compliance: Type.Object(
+      {
+        holdDays: Type.Integer({ default: 0, minimum: 0, maximum: 3650 }),
+        users: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { default: [], uniqueItems: true }),
+        /** The compliance key file (32 bytes, mode 0600); default `dataDir/compliance.key`. */
+        keyPath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+      },
+      { ...strict, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

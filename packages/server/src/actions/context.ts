@@ -31,6 +31,8 @@ export interface Actor {
   readonly deviceId: string;
   /** Holds the server admin role (from the configuration). */
   readonly serverAdmin: boolean;
+  /** The HTTP request (or WebSocket frame) this action serves, for the audit log. */
+  readonly requestId?: string;
 }
 
 /**

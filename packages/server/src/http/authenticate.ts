@@ -37,5 +37,6 @@ export function actorOf(request: FastifyRequest): Actor {
     userId: session.user.id,
     deviceId: session.device.id,
     serverAdmin: isServerAdmin(request.server.retract.ctx, session.user.username),
+    requestId: request.id,
   };
 }

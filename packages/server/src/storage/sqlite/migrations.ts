@@ -189,4 +189,32 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX held_by_delivery ON held_messages(deliver_at);
   `,
+  `
+  -- The audit log: an RFC 6962 Merkle tree over canonically encoded entries (never message content). Each
+  -- row keeps its leaf hash and the tree root after it; audit_state holds the accumulator (the roots of
+  -- the full subtrees) so an append costs O(log n). Checkpoints are signed tree heads.
+  CREATE TABLE audit_log (
+    idx             INTEGER PRIMARY KEY,
+    entry           TEXT NOT NULL,
+    leaf_hash       TEXT NOT NULL,
+    root_after      TEXT NOT NULL,
+    conversation_id TEXT,
+    message_id      TEXT
+  ) STRICT;
+  CREATE INDEX audit_by_message ON audit_log(message_id) WHERE message_id IS NOT NULL;
+  CREATE INDEX audit_by_conversation ON audit_log(conversation_id) WHERE conversation_id IS NOT NULL;
+  CREATE TABLE audit_state (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    size  INTEGER NOT NULL,
+    nodes TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE audit_checkpoints (
+    tree_size INTEGER NOT NULL,
+    root_hash TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    key_id    TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (tree_size, issued_at)
+  ) STRICT;
+  `,
 ];
