@@ -9,6 +9,7 @@ import { messageCommands } from './commands/message.js';
 import { tailCommand } from './commands/tail.js';
 import { policyCommand } from './commands/policy.js';
 import { consentCommand } from './commands/consent.js';
+import { auditCommand } from './commands/audit.js';
 
 /** The whole command tree; `main.ts` runs it, tests read its help without spawning a process each time. */
 export function buildProgram(env: Environment): Command {
@@ -32,6 +33,7 @@ export function buildProgram(env: Environment): Command {
   tailCommand(program, env);
   policyCommand(program, env);
   consentCommand(program, env);
+  auditCommand(program, env);
   benchCommand(program);
   return program;
 }

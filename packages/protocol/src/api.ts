@@ -144,6 +144,13 @@ export const RecallResponse = Type.Object({
    * the policy allows re-editing, with the moment that offer ends. The server keeps no copy.
    */
   reEdit: Type.Optional(Type.Object({ body: Type.String(), until: Timestamp })),
+  /**
+   * The salt (64 hex characters) of the salted commitment to the recalled text that the audit log's
+   * entry carries — sent once, to the recalling device only, and kept nowhere on the server. With it and
+   * the original text, anyone can check the logged commitment (`retract audit verify-bundle --content
+   * --salt`, docs/audit.md). Absent when the message had no text or the recall did not happen now.
+   */
+  commitmentSalt: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
 });
 export type RecallResponse = Static<typeof RecallResponse>;
 
@@ -396,3 +403,155 @@ export const CancelSendResponse = Type.Object({
   }),
 });
 export type CancelSendResponse = Static<typeof CancelSendResponse>;
+
+/** Recalled content under a compliance hold (metadata; the content only from the read endpoint). */
+export const ComplianceHold = Type.Object({
+  messageId: Id,
+  conversationId: Id,
+  senderId: Id,
+  type: MessageType,
+  sentAt: Timestamp,
+  recalledAt: Timestamp,
+  /** Deleted for good at this moment. */
+  holdUntil: Timestamp,
+});
+export type ComplianceHold = Static<typeof ComplianceHold>;
+export const ComplianceHoldQuery = Type.Object(
+  {
+    conversationId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxPageSize })),
+  },
+  strict,
+);
+export type ComplianceHoldQuery = Static<typeof ComplianceHoldQuery>;
+export const ComplianceHoldList = Type.Object({ holds: Type.Array(ComplianceHold) });
+export type ComplianceHoldList = Static<typeof ComplianceHoldList>;
+/** One read of held content; every such read is an entry in the audit log. */
+export const ComplianceHoldContent = Type.Object({
+  hold: ComplianceHold,
+  body: Type.Union([Type.String(), Type.Null()]),
+});
+export type ComplianceHoldContent = Static<typeof ComplianceHoldContent>;
+
+/*
+ * The tamper-evident audit log (docs/audit.md). Hashes are 64 lowercase hex characters (SHA-256); the
+ * public key is base64 of its 32 raw Ed25519 bytes.
+ */
+const HexHash = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const TreeIndex = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+/** "The log had `treeSize` entries with this root", signed by the server's audit key. */
+export const AuditCheckpoint = Type.Object({
+  treeSize: TreeIndex,
+  rootHash: HexHash,
+  issuedAt: Type.String(),
+  keyId: Type.String(),
+  signature: Type.String({ description: 'base64 Ed25519 signature' }),
+});
+export type AuditCheckpoint = Static<typeof AuditCheckpoint>;
+
+/** The latest checkpoint (null before the first is signed) and the key that signs checkpoints. */
+export const AuditCheckpointResponse = Type.Object({
+  checkpoint: Type.Union([AuditCheckpoint, Type.Null()]),
+  publicKey: Type.String(),
+  keyId: Type.String(),
+});
+export type AuditCheckpointResponse = Static<typeof AuditCheckpointResponse>;
+
+export const SignCheckpointResponse = Type.Object({ checkpoint: AuditCheckpoint });
+export type SignCheckpointResponse = Static<typeof SignCheckpointResponse>;
+
+/** One entry as it is hashed: who did what to which, when and why. Open: newer servers may add fields. */
+export const AuditEntry = Type.Object({
+  index: TreeIndex,
+  kind: Type.String(),
+  at: Type.String(),
+  actor: Type.Object({
+    userId: Type.Union([Type.String(), Type.Null()]),
+    role: Type.String(),
+    keyId: Type.Optional(Type.String()),
+  }),
+  target: Type.Object({
+    conversationId: Type.Optional(Type.String()),
+    messageId: Type.Optional(Type.String()),
+    userId: Type.Optional(Type.String()),
+    jobId: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+  }),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Optional(
+    Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+  ),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
+export const AuditEntriesQuery = Type.Object(
+  {
+    from: Type.Optional(TreeIndex),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxPageSize })),
+  },
+  strict,
+);
+export type AuditEntriesQuery = Static<typeof AuditEntriesQuery>;
+
+/** Entries from `from`, in order, each with its stored leaf hash and the root after it. */
+export const AuditEntriesPage = Type.Object({
+  entries: Type.Array(Type.Object({ entry: AuditEntry, leafHash: HexHash, rootAfter: HexHash })),
+  /** The log's size now. */
+  size: TreeIndex,
+  /** Pass as `from` for the next page; null at the end. */
+  nextFrom: Type.Union([TreeIndex, Type.Null()]),
+});
+export type AuditEntriesPage = Static<typeof AuditEntriesPage>;
+
+export const InclusionProofQuery = Type.Object({ index: TreeIndex, treeSize: TreeIndex }, strict);
+export type InclusionProofQuery = Static<typeof InclusionProofQuery>;
+
+/** RFC 6962 audit path of leaf `index` in the tree of `treeSize`, leaf level first. */
+export const InclusionProofResponse = Type.Object({
+  index: TreeIndex,
+  treeSize: TreeIndex,
+  leafHash: HexHash,
+  proof: Type.Array(HexHash),
+});
+export type InclusionProofResponse = Static<typeof InclusionProofResponse>;
+
+export const ConsistencyProofQuery = Type.Object({ from: TreeIndex, to: TreeIndex }, strict);
+export type ConsistencyProofQuery = Static<typeof ConsistencyProofQuery>;
+
+/** RFC 6962 proof that the tree of `from` is a prefix of the tree of `to`. */
+export const ConsistencyProofResponse = Type.Object({
+  from: TreeIndex,
+  to: TreeIndex,
+  proof: Type.Array(HexHash),
+});
+export type ConsistencyProofResponse = Static<typeof ConsistencyProofResponse>;
+
+/** Exactly one of the two. */
+export const EvidenceQuery = Type.Object(
+  { messageId: Type.Optional(Id), conversationId: Type.Optional(Id) },
+  strict,
+);
+export type EvidenceQuery = Static<typeof EvidenceQuery>;
+
+/** A self-contained, offline-verifiable file: entries, their inclusion proofs, a signed checkpoint. */
+export const EvidenceBundle = Type.Object({
+  format: Type.Literal('retract-evidence-v1'),
+  createdAt: Type.String(),
+  publicKey: Type.String(),
+  checkpoint: AuditCheckpoint,
+  entries: Type.Array(
+    Type.Object({ entry: AuditEntry, leafIndex: TreeIndex, inclusionProof: Type.Array(HexHash) }),
+  ),
+  commitments: Type.Optional(
+    Type.Array(
+      Type.Object({
+        messageId: Type.String(),
+        algorithm: Type.Literal('sha256-salted-v1'),
+        commitment: HexHash,
+      }),
+    ),
+  ),
+});
+export type EvidenceBundle = Static<typeof EvidenceBundle>;

@@ -132,6 +132,11 @@ export const errorRegistry = {
     message: 'That attachment cannot be used here.',
     doc: 'The attachment does not exist, is not yours, is already part of a message, or does not match the message type.',
   },
+  audit_out_of_range: {
+    status: 422,
+    message: 'That index or tree size is beyond the audit log.',
+    doc: 'A proof was asked for a tree larger than the audit log (`details.size` gives its size now), for a leaf at or past the tree size, or from a larger tree to a smaller one.',
+  },
   invalid_conversation: {
     status: 422,
     message: 'That conversation cannot be created or changed that way.',

@@ -191,6 +191,36 @@ export class HttpApi {
     return this.#request('GET', '/v1/sync', { query: { after: options.after, limit: options.limit } });
   }
 
+  /** The audit log's latest signed checkpoint and public key (needs no session). */
+  auditCheckpoint(): Promise<api.AuditCheckpointResponse> {
+    return this.#request('GET', '/v1/audit/checkpoint');
+  }
+
+  /** Server admins: sign an audit checkpoint now. */
+  signAuditCheckpoint(): Promise<api.SignCheckpointResponse> {
+    return this.#request('POST', '/v1/audit/checkpoints', { body: {} });
+  }
+
+  /** Server admins and the compliance role: audit log entries from `from`, in order. */
+  auditEntries(query: api.AuditEntriesQuery = {}): Promise<api.AuditEntriesPage> {
+    return this.#request('GET', '/v1/audit/entries', { query: { from: query.from, limit: query.limit } });
+  }
+
+  auditInclusionProof(index: number, treeSize: number): Promise<api.InclusionProofResponse> {
+    return this.#request('GET', '/v1/audit/proofs/inclusion', { query: { index, treeSize } });
+  }
+
+  auditConsistencyProof(from: number, to: number): Promise<api.ConsistencyProofResponse> {
+    return this.#request('GET', '/v1/audit/proofs/consistency', { query: { from, to } });
+  }
+
+  /** An evidence bundle for one message or one conversation (give exactly one). */
+  auditEvidence(query: api.EvidenceQuery): Promise<api.EvidenceBundle> {
+    return this.#request('GET', '/v1/audit/evidence', {
+      query: { messageId: query.messageId, conversationId: query.conversationId },
+    });
+  }
+
   async #request<T>(
     method: string,
     path: string,

@@ -7,3 +7,16 @@ export type { Storage } from './storage/storage.js';
 export type { Bus } from './bus/bus.js';
 export { validatePolicyDocument, formatPolicyError, presetNames } from './core/policy/index.js';
 export type { PolicyDocument, PolicyError } from './core/policy/index.js';
+export { verifyDataDir, checkpointOfProblem } from './audit/verify-data-dir.js';
+export type { DataDirVerification, FileProblem, VerifyDataDirOptions } from './audit/verify-data-dir.js';
+export {
+  importPublicKey,
+  keyIdOf,
+  validateBundle,
+  verifyBundle,
+  verifyCommitment,
+  contentCommitmentDetail,
+} from './core/audit/index.js';
+export type { EvidenceBundle, LogProblem } from './core/audit/index.js';
+export { bundleFileBytes, checkBundleFile } from './audit/bundle-file.js';
+export type { BundleFileCheck } from './audit/bundle-file.js';

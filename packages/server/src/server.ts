@@ -15,14 +15,28 @@ import { expireDue } from './actions/disappearing.js';
 import { expireConsentRequests } from './actions/consent.js';
 import { deliverHeld } from './actions/held.js';
 import { openFsBlobStore, type BlobStore } from './blobs/index.js';
+import { sealedBlobStore } from './blobs/sealed/sealed-blob-store.js';
+import type { KeyStore } from './keys/key-store.js';
+import { openSqliteKeyStore } from './keys/sqlite/sqlite-key-store.js';
+import { loadOrCreateComplianceKey } from './keys/compliance-key.js';
+import { sealedStorage } from './storage/sealed/sealed-storage.js';
+import { expireHolds } from './actions/compliance.js';
+import type { FaultHooks } from './actions/context.js';
+import { auditPathsOf } from './audit/paths.js';
+import { loadOrCreateSigningKey } from './audit/signing-key.js';
+import { createAuditService } from './audit/audit-service.js';
 
 /** Parts a caller may supply instead of the defaults built from the config (tests, other backends). */
 export interface ServerParts {
+  /** The backend; it is always wrapped so that content is sealed at rest. */
   readonly storage?: Storage;
+  readonly keys?: KeyStore;
   readonly bus?: Bus;
   readonly blobs?: BlobStore;
   readonly clock?: Clock;
   readonly logger?: PinoLogger;
+  /** Deliberate failure points, for crash tests only. */
+  readonly faults?: FaultHooks;
 }
 
 export interface RetractServer {
@@ -38,19 +52,57 @@ export interface RetractServer {
 /** Composes storage, bus, HTTP API and WebSocket gateway from a validated config. */
 export async function createServer(config: ServerConfig, parts: ServerParts = {}): Promise<RetractServer> {
   const logger = parts.logger ?? pino({ level: config.log.level, base: { service: 'retract' } });
-  const storage =
+  // First, before anything is opened: a signing key others can read stops the start (audit/signing-key.ts).
+  const auditPaths = auditPathsOf(config);
+  const signingKey = await loadOrCreateSigningKey(auditPaths.keyPath, auditPaths.publicKeyPath);
+  const keys =
+    parts.keys ??
+    (await openSqliteKeyStore({
+      path: config.encryption.keyStorePath ?? join(config.dataDir, 'keys.db'),
+      masterKeyPath: config.encryption.masterKeyPath ?? join(config.dataDir, 'master.key'),
+      synchronous: config.storage.synchronous,
+    }));
+  const hold =
+    config.compliance.holdDays > 0
+      ? {
+          key: await loadOrCreateComplianceKey(
+            config.compliance.keyPath ?? join(config.dataDir, 'compliance.key'),
+          ),
+          days: config.compliance.holdDays,
+        }
+      : null;
+  const storage = sealedStorage(
     parts.storage ??
-    openSqliteStorage({ path: join(config.dataDir, 'retract.db'), synchronous: config.storage.synchronous });
-  const blobs = parts.blobs ?? (await openFsBlobStore({ dir: join(config.dataDir, 'blobs') }));
+      openSqliteStorage({
+        path: join(config.dataDir, 'retract.db'),
+        synchronous: config.storage.synchronous,
+      }),
+    { keys, hold },
+  );
+  // Finish what a crash interrupted: keys of content erased before it are destroyed before serving.
+  await storage.shredQueued();
+  const blobs = sealedBlobStore(
+    parts.blobs ?? (await openFsBlobStore({ dir: join(config.dataDir, 'blobs') })),
+    keys,
+  );
   const bus = parts.bus ?? createMemoryBus((error) => logger.error({ err: error }, 'bus handler failed'));
+  const audit = createAuditService({
+    storage,
+    clock: parts.clock ?? systemClock,
+    ...signingKey,
+    checkpointFile: auditPaths.checkpointFile,
+  });
   const context: ActionContext = {
     storage,
     blobs,
     bus,
     clock: parts.clock ?? systemClock,
     config,
+    compliance: hold,
     metrics: createMetrics(),
     log: logger,
+    audit,
+    ...(parts.faults === undefined ? {} : { faults: parts.faults }),
   };
   const http = await buildHttpApp(context, logger);
   const gateway = attachGateway(http.server, context);
@@ -61,10 +113,23 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
       logger.error({ err: error }, 'delivering held messages failed'),
     );
     expireDue(context).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
+    expireHolds(context).catch((error: unknown) =>
+      logger.error({ err: error }, 'ending compliance holds failed'),
+    );
     expireConsentRequests(context).catch((error: unknown) =>
       logger.error({ err: error }, 'expiring consent requests failed'),
     );
   }, 1000).unref();
+  // Sign a checkpoint at the configured interval, when the log has grown since the last one.
+  const checkpointEvery = config.audit.checkpointIntervalSeconds * 1000;
+  const checkpointTimer =
+    checkpointEvery > 0
+      ? setInterval(() => {
+          audit
+            .checkpointIfGrown()
+            .catch((error: unknown) => logger.error({ err: error }, 'signing an audit checkpoint failed'));
+        }, checkpointEvery).unref()
+      : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -80,10 +145,12 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
     close(): Promise<void> {
       closing ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(checkpointTimer);
         await gateway.close();
         await http.close();
         await bus.close();
         await blobs.close();
+        await audit.close();
         await storage.close();
       })();
       return closing;

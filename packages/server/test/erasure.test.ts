@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import type { Message } from '@retract/protocol';
 import { createServer, loadConfig } from '../src/index.js';
@@ -12,7 +13,8 @@ import { call, registerAndLogin } from './support/harness.js';
 
 /**
  * "Recalled plaintext is gone from the server's storage, not just hidden": after an acknowledged recall,
- * the bytes of the text are in none of the database files, and were never in a log line.
+ * the bytes of the stored body (sealed at rest: the plain text never reaches the files) are in none of
+ * the database files, its key is destroyed, and the text was never in a log line.
  *
  * The scan is proved able to find the text twice: before the recall it finds it (positive control), and
  * with SQLite's secure_delete turned off it still finds it after the recall (negative control) — so a
@@ -47,9 +49,11 @@ function canaryMessage(canary: string): string {
 interface Run {
   readonly canary: string;
   readonly dataDir: string;
-  /** Database files holding the canary before the recall, and after it was acknowledged. */
+  /** Database files holding the stored (sealed) body before the recall, and after it was acknowledged. */
   readonly before: string[];
   readonly after: string[];
+  /** Database files that held the plain text at either moment (never any). */
+  readonly plain: string[];
   readonly logs: string[];
   /** Every HTTP response body the flow received after the recall. */
   readonly responsesAfter: string[];
@@ -109,7 +113,14 @@ async function recallFlow(options: { secureDelete: boolean }): Promise<Run> {
     });
     assert.equal(refused.status, 400);
     assert.ok(!JSON.stringify(refused.body).includes(canary), 'an error response echoes the text');
-    const before = filesContaining(dataDir, canary);
+    // Bodies are sealed at rest: the plain text is never in the files, its envelope is. The scans follow
+    // the envelope — what the database really holds — and check the plain text is nowhere, ever.
+    const stored = readStoredBody(dataDir, sent.body.message.id);
+    assert.ok(stored.startsWith('sealed:v1:'), 'the body is stored sealed');
+    const plainBefore = filesContaining(dataDir, canary);
+    // A long body spans pages, so it is looked for in pieces: any piece found counts.
+    const pieces = piecesOf(stored);
+    const before = filesContainingAny(dataDir, pieces);
 
     const recalled = await call<{ transitioned: boolean }>(
       url,
@@ -121,7 +132,8 @@ async function recallFlow(options: { secureDelete: boolean }): Promise<Run> {
     );
     assert.equal(recalled.status, 200);
     assert.equal(recalled.body.transitioned, true);
-    const after = filesContaining(dataDir, canary);
+    const after = filesContainingAny(dataDir, pieces);
+    const plainAfter = filesContaining(dataDir, canary);
 
     const responsesAfter: string[] = [];
     for (const [path, token] of [
@@ -134,9 +146,34 @@ async function recallFlow(options: { secureDelete: boolean }): Promise<Run> {
       assert.ok(reply.status === 200, `${method} ${path}: ${reply.status}`);
       responsesAfter.push(JSON.stringify(reply.body));
     }
-    return { canary, dataDir, before, after, logs, responsesAfter };
+    return { canary, dataDir, before, after, plain: [...plainBefore, ...plainAfter], logs, responsesAfter };
   } finally {
     await server.close();
+  }
+}
+
+/** 48-character pieces of `text`, one every 64 characters: short enough to sit within one page. */
+function piecesOf(text: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i + 48 <= text.length; i += 64) pieces.push(text.slice(i, i + 48));
+  return pieces;
+}
+
+function filesContainingAny(dataDir: string, needles: readonly string[]): string[] {
+  return [...new Set(needles.flatMap((needle) => filesContaining(dataDir, needle)))].sort();
+}
+
+/** The body column as stored, read straight from the file (the server keeps it open; WAL allows it). */
+function readStoredBody(dataDir: string, messageId: string): string {
+  const db = new Database(join(dataDir, 'retract.db'), { readonly: true });
+  try {
+    const row = db
+      .prepare<[string], { body: string }>('SELECT body FROM messages WHERE id = ?')
+      .get(messageId);
+    if (!row) throw new Error('message not stored');
+    return row.body;
+  } finally {
+    db.close();
   }
 }
 
@@ -147,15 +184,17 @@ describe('erasure of recalled text', () => {
 
   it('leaves no byte of the text in retract.db, its WAL or its shared memory after the recall', async () => {
     const run = await recallFlow({ secureDelete: true });
-    assert.notDeepEqual(run.before, [], 'positive control: before the recall the scan finds the text');
-    assert.deepEqual(run.after, [], `the recalled text is still in ${run.after.join(', ')}`);
+    assert.notDeepEqual(run.before, [], 'positive control: before the recall the scan finds the body');
+    assert.deepEqual(run.after, [], `the recalled body is still in ${run.after.join(', ')}`);
+    assert.deepEqual(run.plain, [], 'the plain text was never in the files');
     for (const body of run.responsesAfter) assert.ok(!body.includes(run.canary));
   });
 
   it('negative control: with secure_delete off the same scan finds the leftover bytes', async () => {
     const run = await recallFlow({ secureDelete: false });
     assert.notDeepEqual(run.before, []);
-    assert.deepEqual(run.after, ['retract.db'], 'without secure_delete, the freed cell keeps the text');
+    assert.deepEqual(run.after, ['retract.db'], 'without secure_delete, the freed cell keeps the body');
+    assert.deepEqual(run.plain, [], 'even then, only its envelope — its key is destroyed');
     // What clients see is the same either way: only the files differ.
     for (const body of run.responsesAfter) assert.ok(!body.includes(run.canary));
   });

@@ -292,12 +292,19 @@ describe('isolation between conversations', () => {
       ['POST', `/v1/messages/${aliceMessage.id}/consent-requests`, {}],
       ['GET', '/v1/consent-requests'],
       ['GET', '/v1/me/settings'],
+      ['GET', '/v1/compliance/holds'],
+      ['GET', `/v1/compliance/holds/${aliceMessage.id}`],
       ['PUT', '/v1/me/settings', { sendDelaySeconds: 0 }],
       ['POST', `/v1/messages/${aliceMessage.id}/cancel`, {}],
       ['GET', '/v1/consent-requests/k_doesnotexist'],
       ['POST', '/v1/consent-requests/k_doesnotexist/approve', {}],
       ['POST', '/v1/consent-requests/k_doesnotexist/decline', {}],
       ['POST', '/v1/consent-requests/k_doesnotexist/cancel', {}],
+      ['POST', '/v1/audit/checkpoints', {}],
+      ['GET', '/v1/audit/entries?from=0&limit=10'],
+      ['GET', '/v1/audit/proofs/inclusion?index=0&treeSize=1'],
+      ['GET', '/v1/audit/proofs/consistency?from=0&to=1'],
+      ['GET', `/v1/audit/evidence?messageId=${aliceMessage.id}`],
     ];
 
     it('the list above is every authenticated route in the OpenAPI document', async () => {

@@ -47,9 +47,13 @@ export function messageCommands(program: Command, env: Environment): void {
           const head = result.transitioned
             ? `recalled ${id}${as} at ${result.tombstone.recalledAt}`
             : `${id} was already recalled at ${result.tombstone.recalledAt}`;
+          const salt = result.commitmentSalt
+            ? `\ncommitment salt ${result.commitmentSalt} (shown once: keep it with the text to prove later ` +
+              'what was recalled — retract audit verify-bundle --content --salt)'
+            : '';
           return result.reEdit
-            ? `${head}\nre-edit until ${result.reEdit.until}: ${result.reEdit.body}`
-            : head;
+            ? `${head}${salt}\nre-edit until ${result.reEdit.until}: ${result.reEdit.body}`
+            : `${head}${salt}`;
         });
       }),
     );

@@ -15,6 +15,7 @@ import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
 import { eraseInTx, finishErasures, type Erasure } from './erase.js';
 import { recallContext } from './recall-context.js';
+import type { RecallAudit } from './recall-audit.js';
 
 /**
  * Consent recall. Past the window, a sender whose policy allows it asks; the other person of a direct
@@ -199,7 +200,13 @@ export async function stepConsent(
       label: null,
       approvedBy: actor.userId,
     };
-    const erasure = await eraseInTx(tx, message, tombstone);
+    // Logged as the sender's recall (the tombstone's role), with who approved and which request.
+    const why: RecallAudit = {
+      actor: { userId: request.requesterId, role: tombstone.role },
+      requestId: actor.requestId ?? null,
+      consentRequestId: request.id,
+    };
+    const erasure = await eraseInTx(tx, ctx, message, tombstone, why);
     return { ...ended, refused: null, erasure, tombstone };
   });
 

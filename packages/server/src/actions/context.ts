@@ -6,6 +6,8 @@ import type { Metrics } from '../metrics.js';
 import type { Delivery } from '../storage/records.js';
 import type { Storage } from '../storage/storage.js';
 import type { BlobStore } from '../blobs/index.js';
+import type { AuditService } from '../audit/audit-service.js';
+import type { ComplianceHold } from '../storage/sealed/sealed-storage.js';
 
 /** What every action may use. Built once by the server and passed down; actions hold no state. */
 export interface ActionContext {
@@ -15,8 +17,22 @@ export interface ActionContext {
   readonly bus: Bus;
   readonly clock: Clock;
   readonly config: ServerConfig;
+  /** Compliance hold in force: recalled content is kept sealed under this key for `days`; null when off. */
+  readonly compliance: ComplianceHold | null;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** The audit log's signing side: its public key, and signing checkpoints (src/audit/). */
+  readonly audit: AuditService;
+  /** Deliberate failure points, for crash tests only; absent in production. */
+  readonly faults?: FaultHooks;
+}
+
+/** Where crash tests may kill the process (ServerParts.faults), to prove what survives. */
+export interface FaultHooks {
+  /** Inside an erasure's transaction: after the tombstone is written, before its audit entry. */
+  readonly afterErase?: () => void;
+  /** After a recall's transaction committed, before it is published and acknowledged. */
+  readonly afterRecallCommit?: () => void;
 }
 
 export interface Logger {

@@ -7,6 +7,7 @@ import { newId } from '../ids.js';
 import type { Delivery, UserRecord } from '../storage/records.js';
 import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
+import { appendAudit, byActor, type NewAuditEntry } from './audit.js';
 
 type Publication = readonly [EventPair, Delivery[]];
 
@@ -34,6 +35,26 @@ export async function requireMember(tx: StorageReader, conversationId: string, u
   const conversation = await tx.findConversation(conversationId);
   if (!conversation) throw new AppError('not_found');
   return { conversation, membership };
+}
+
+/** The audit entry for a member joining or leaving: who, in which role, by whose hand. */
+function memberEntry(
+  kind: 'member.added' | 'member.removed',
+  actor: Actor,
+  actorRole: Role,
+  conversationId: string,
+  userId: string,
+  role: Role,
+  at: number,
+): NewAuditEntry {
+  return {
+    kind,
+    at: new Date(at).toISOString(),
+    ...byActor(actor, actorRole),
+    target: { conversationId, userId },
+    reason: null,
+    details: { role, ...(kind === 'member.removed' ? { left: userId === actor.userId } : {}) },
+  };
 }
 
 async function publishAll(ctx: ActionContext, publications: readonly Publication[]): Promise<void> {
@@ -85,6 +106,12 @@ export async function createConversation(
       });
     }
     const conversation = await loadView(tx, id);
+    // The first members are members added like any other: the log tells who was in it from the start
+    // (the creator first, then the others as they were named).
+    for (const userId of new Set([actor.userId, ...others.map((u) => u.id)])) {
+      const role = conversation.members.find((m) => m.userId === userId)?.role ?? 'member';
+      await appendAudit(tx, ctx, memberEntry('member.added', actor, 'owner', id, userId, role, now));
+    }
     const pair = conversationCreated(conversation, now);
     publications.push([
       pair,
@@ -139,6 +166,11 @@ export async function addMembers(
     const newcomers = users.filter((u) => !before.has(u.id));
     for (const u of newcomers) {
       await tx.insertMember({ conversationId, userId: u.id, role, joinedAt: now });
+      await appendAudit(
+        tx,
+        ctx,
+        memberEntry('member.added', actor, membership.role, conversationId, u.id, role, now),
+      );
     }
     const members = await tx.listMembers(conversationId);
     for (const u of newcomers) {
@@ -189,6 +221,11 @@ export async function removeMember(
     });
     if (!verdict.ok) throw new AppError(verdict.code, { reason: verdict.why });
     await tx.deleteMember(conversationId, userId);
+    await appendAudit(
+      tx,
+      ctx,
+      memberEntry('member.removed', actor, membership.role, conversationId, userId, target.role, now),
+    );
     const pair = memberRemoved(conversationId, userId, now);
     publications.push([
       pair,

@@ -3,6 +3,8 @@ import type { Disappearing, TombstoneRecord } from '../storage/records.js';
 import { requireMember } from './conversations.js';
 import type { ActionContext, Actor } from './context.js';
 import { eraseInTx, finishErasures, type Erasure } from './erase.js';
+import { expiryRecall } from './recall-audit.js';
+import { appendAudit, byActor } from './audit.js';
 
 /** The conversation's disappearing-messages timer, for its members. */
 export async function getDisappearing(ctx: ActionContext, actor: Actor, conversationId: string) {
@@ -25,6 +27,13 @@ export async function setDisappearing(
       throw new AppError('not_permitted', { reason: 'only owners change disappearing messages' });
     }
     await tx.setDisappearing(conversationId, setting);
+    await appendAudit(tx, ctx, {
+      kind: 'disappearing.changed',
+      ...byActor(actor, membership.role === 'owner' ? 'owner' : 'server_admin'),
+      target: { conversationId },
+      reason: null,
+      details: { mode: setting?.mode ?? null, seconds: setting?.seconds ?? null },
+    });
     return { disappearing: setting };
   });
 }
@@ -48,7 +57,7 @@ export async function expireDue(ctx: ActionContext, limit = 100): Promise<number
         reason: null,
         label: null,
       };
-      done.push(await eraseInTx(tx, message, tombstone));
+      done.push(await eraseInTx(tx, ctx, message, tombstone, expiryRecall));
     }
     return done;
   });

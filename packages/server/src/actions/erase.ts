@@ -2,26 +2,35 @@ import { messageRecalled, type EventPair } from '../core/events.js';
 import type { Delivery, MessageRecord, TombstoneRecord } from '../storage/records.js';
 import type { StorageTx } from '../storage/storage.js';
 import { publishCommitted, type ActionContext } from './context.js';
+import { auditRecall, type RecallAudit } from './recall-audit.js';
 
 /** What an erasure committed, for `finishErasures` to act on after commit. */
 export interface Erasure {
   readonly pair: EventPair;
   readonly deliveries: Delivery[];
   readonly attachmentId: string | null;
+  /** The salt of the audit entry's content commitment (hex), for the recalling device only; never stored. */
+  readonly commitmentSalt: string | null;
 }
 
 /**
- * The one erasure every way out uses (recall, moderation, expiry), inside the caller's transaction:
- * tombstone and content erased, the attachment marked gone, and `message.recalled` appended for
- * everyone who received the message and every current member — someone who joined later may hold a
- * reply quoting it, and that quote must turn into the tombstone too.
+ * The one erasure every way out uses (recall, moderation, consent, bulk jobs, expiry), inside the
+ * caller's transaction: tombstone and content erased, the attachment marked gone, the `message.recalled`
+ * audit entry appended (`why` says who and through what), and `message.recalled` appended for everyone
+ * who received the message and every current member — someone who joined later may hold a reply quoting
+ * it, and that quote must turn into the tombstone too.
  */
 export async function eraseInTx(
   tx: StorageTx,
+  ctx: Pick<ActionContext, 'clock' | 'faults'>,
   message: MessageRecord,
   tombstone: TombstoneRecord,
+  why: RecallAudit,
 ): Promise<Erasure> {
   await tx.eraseMessage(message.id, tombstone);
+  // Fault seam for the crash tests: between the tombstone and its audit entry, inside the transaction.
+  ctx.faults?.afterErase?.();
+  const { commitmentSalt } = await auditRecall(tx, ctx, message, tombstone, why);
   if (message.attachmentId !== null)
     await tx.markAttachmentDeleted(message.attachmentId, tombstone.recalledAt);
   const pair = messageRecalled(message, tombstone);
@@ -31,6 +40,7 @@ export async function eraseInTx(
     pair,
     deliveries: await tx.appendEvent(pair.stored, recipients),
     attachmentId: message.attachmentId,
+    commitmentSalt,
   };
 }
 

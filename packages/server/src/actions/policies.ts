@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { api } from '@retract/protocol';
 import {
   checkConversationPolicy,
@@ -7,6 +8,8 @@ import {
   type PolicyDocument,
 } from '../core/policy/index.js';
 import { AppError } from '../errors.js';
+import { canonicalJson } from '../core/audit/index.js';
+import { appendAudit, byActor } from './audit.js';
 import type { ActionContext, Actor } from './context.js';
 import { requireMember } from './conversations.js';
 import { policyFor } from './policy.js';
@@ -91,6 +94,18 @@ export async function setConversationPolicy(
       throw new AppError('not_permitted', { reason: 'only owners change a conversation’s policy' });
     }
     await tx.setConversationPolicy(conversationId, doc);
+    await appendAudit(tx, ctx, {
+      kind: 'policy.changed',
+      ...byActor(actor, membership.role === 'owner' ? 'owner' : 'server_admin'),
+      target: { conversationId },
+      reason: null,
+      // What was set, without the document itself: its preset, and a hash that identifies it exactly.
+      details: {
+        cleared: doc === null,
+        preset: doc?.preset ?? null,
+        documentSha256: doc === null ? null : createHash('sha256').update(canonicalJson(doc)).digest('hex'),
+      },
+    });
     return {
       document: doc as Record<string, unknown> | null,
       effective: policyFor(ctx, { ...conversation, policy: doc }) as unknown as Record<string, unknown>,

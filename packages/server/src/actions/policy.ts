@@ -26,3 +26,12 @@ export function isServerAdmin(ctx: ActionContext, username: string): boolean {
   const name = username.toLowerCase();
   return ctx.config.serverAdmins.some((admin) => admin.toLowerCase() === name);
 }
+
+/**
+ * Whether a username holds the compliance role (`compliance.users`, compared case-insensitively): it may
+ * read the whole audit log and export evidence about any conversation.
+ */
+export function isComplianceUser(ctx: ActionContext, username: string): boolean {
+  const name = username.toLowerCase();
+  return ctx.config.compliance.users.some((user) => user.toLowerCase() === name);
+}

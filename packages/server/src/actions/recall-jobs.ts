@@ -76,7 +76,7 @@ async function run(
   for (const messageId of ids) {
     let outcome: string;
     try {
-      const result = await recallMessage(ctx, actor, messageId, { reason });
+      const result = await recallMessage(ctx, actor, messageId, { reason, jobId: job.id });
       outcome = result.transitioned ? 'recalled' : 'already_recalled';
     } catch (error) {
       if (!(error instanceof AppError))

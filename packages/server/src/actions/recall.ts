@@ -6,6 +6,7 @@ import type { TombstoneRecord } from '../storage/records.js';
 import type { ActionContext, Actor } from './context.js';
 import { eraseInTx, finishErasures } from './erase.js';
 import { recallContext } from './recall-context.js';
+import { recallBy } from './recall-audit.js';
 
 /**
  * Recalls a message. The server decides, on its own clock, under the policy in force in the message's
@@ -21,7 +22,7 @@ export async function recallMessage(
   ctx: ActionContext,
   actor: Actor,
   messageId: string,
-  input: { reason?: string | undefined } = {},
+  input: { reason?: string | undefined; jobId?: string } = {},
 ): Promise<api.RecallResponse> {
   const reason = input.reason?.trim() ? input.reason.trim() : null;
   const outcome = await ctx.storage.transaction(async (tx) => {
@@ -37,7 +38,8 @@ export async function recallMessage(
       reason,
       label: decision.label,
     };
-    const erasure = await eraseInTx(tx, message, tombstone);
+    const why = recallBy(actor, decision.as, input.jobId === undefined ? {} : { jobId: input.jobId });
+    const erasure = await eraseInTx(tx, ctx, message, tombstone, why);
     const reEditSeconds =
       message.senderId === actor.userId && message.type === 'text' ? found.policy.reEditSeconds : 0;
     return {
@@ -69,12 +71,18 @@ export async function recallMessage(
     case 'allowed': {
       const committed = 'committed' in outcome ? outcome.committed : undefined;
       if (!committed) throw new Error('allowed recall wrote nothing');
+      ctx.faults?.afterRecallCommit?.();
       await finishErasures(ctx, [committed.erasure]);
+      const { commitmentSalt } = committed.erasure;
       const response: api.RecallResponse = {
         messageId,
         conversationId: outcome.conversationId,
         tombstone: tombstoneView(committed.tombstone),
         transitioned: true,
+        // The only copy of the salt of the audit entry's content commitment: for this device alone, so
+        // whoever kept the text can later prove it is what was recalled (docs/audit.md). A bulk job's
+        // steps drop it.
+        ...(commitmentSalt === null || input.jobId !== undefined ? {} : { commitmentSalt }),
       };
       // Re-edit: the text goes back to the device that recalled it, once, in this response — the
       // server keeps no copy to hand out later.

@@ -23,6 +23,8 @@ import { homeRoutes } from './routes/home.js';
 import { policyRoutes } from './routes/policies.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { consentRoutes } from './routes/consent.js';
+import { auditRoutes } from './routes/audit.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { strictIntegerQuery } from './strict-query.js';
 import { randomUUID } from 'node:crypto';
 
@@ -121,6 +123,8 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   policyRoutes(app);
   attachmentRoutes(app);
   consentRoutes(app);
+  auditRoutes(app);
+  complianceRoutes(app);
   opsRoutes(app);
   homeRoutes(app);
   return app;

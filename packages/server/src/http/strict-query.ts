@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
-/** Query parameters that are integers: cursors and page sizes. */
-const integerParams = new Set(['after', 'limit']);
+/** Query parameters that are integers: cursors, page sizes, audit log indexes and tree sizes. */
+const integerParams = new Set(['after', 'limit', 'from', 'to', 'index', 'treeSize']);
 
 /**
  * Schema coercion would read `after=%20` as 0 and `after=0x10` as 16; a cursor must be written as plain

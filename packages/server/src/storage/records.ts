@@ -196,3 +196,16 @@ export interface HeldMessageRecord {
   readonly heldAt: number;
   readonly deliverAt: number;
 }
+
+/** Recalled content kept under a compliance hold: sealed with the compliance key, never in the clear. */
+export interface ComplianceHoldRecord {
+  readonly messageId: string;
+  readonly conversationId: string;
+  readonly senderId: string;
+  readonly type: MessageType;
+  /** The body sealed under the compliance key (null for an attachment without caption). */
+  readonly sealedBody: Buffer | null;
+  readonly sentAt: number;
+  readonly recalledAt: number;
+  readonly holdUntil: number;
+}

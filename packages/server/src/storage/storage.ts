@@ -1,5 +1,6 @@
 import type {
   AttachmentRecord,
+  ComplianceHoldRecord,
   HeldMessageRecord,
   UserSettings,
   ConsentRequestRecord,
@@ -18,6 +19,12 @@ import type {
   TombstoneRecord,
   UserRecord,
 } from './records.js';
+import type {
+  AuditCheckpointRecord,
+  AuditRowRecord,
+  AuditStateRecord,
+  AuditTargetQuery,
+} from './audit-records.js';
 
 /**
  * The storage port. The core and the actions speak only this; each backend lives in its own folder
@@ -109,12 +116,35 @@ export interface StorageReader {
   /** Ids of held messages due for delivery by `now`, oldest first. */
   listDueHeldMessages(now: number, limit: number): Promise<string[]>;
 
+  /** Data key ids whose content was erased and whose keys are still to be destroyed. */
+  listKeyShreds(limit: number): Promise<string[]>;
+  findComplianceHold(messageId: string): Promise<ComplianceHoldRecord | null>;
+  /** Holds of one conversation (or all), most recently recalled first. */
+  listComplianceHolds(conversationId: string | null, limit: number): Promise<ComplianceHoldRecord[]>;
+  /** Message ids whose hold has run out by `now`. */
+  listExpiredHolds(now: number, limit: number): Promise<string[]>;
+
   /** The highest sequence number issued to the user (0 before the first event). */
   lastSeq(userId: string): Promise<number>;
   /** Events of the user with seq > after, oldest first, rendered against current message state. */
   readEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** Users who hold the message's `message.created` event: they must hear of its recall. */
   usersWhoReceived(messageId: string): Promise<string[]>;
+
+  /** Rows in the audit log (the next row's index). */
+  auditSize(): Promise<number>;
+  /** The accumulator after the last row; null while the log is empty. */
+  auditState(): Promise<AuditStateRecord | null>;
+  /** Rows with index ≥ `from`, in index order, at most `limit`. */
+  readAuditRows(from: number, limit: number): Promise<AuditRowRecord[]>;
+  /** Leaf hashes of rows 0 … upTo − 1, in order (fewer when the log is shorter). */
+  auditLeafHashes(upTo: number): Promise<string[]>;
+  /** Indexes of the rows about this message or conversation, ascending. */
+  auditIndexesFor(target: AuditTargetQuery): Promise<number[]>;
+  /** Every signed checkpoint, by tree size then time. */
+  listCheckpoints(): Promise<AuditCheckpointRecord[]>;
+  /** The checkpoint with the largest tree size (the latest of those), or null. */
+  latestCheckpoint(): Promise<AuditCheckpointRecord | null>;
 }
 
 export interface StorageTx extends StorageReader {
@@ -152,6 +182,12 @@ export interface StorageTx extends StorageReader {
   /** Moves the user's read position in the conversation forward (never back); false when it did not move. */
   markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean>;
   setUserSettings(userId: string, settings: UserSettings): Promise<void>;
+  /** Queues data keys for destruction, in the transaction that erases what they sealed. */
+  queueKeyShreds(keyIds: readonly string[], at: number): Promise<void>;
+  /** Forgets queued ids once the key store has destroyed their keys. */
+  clearKeyShreds(keyIds: readonly string[]): Promise<void>;
+  insertComplianceHold(hold: ComplianceHoldRecord): Promise<void>;
+  deleteComplianceHolds(messageIds: readonly string[]): Promise<void>;
   insertHeldMessage(held: HeldMessageRecord): Promise<void>;
   /** Removes a held message (delivered or cancelled); false when it was already gone. */
   deleteHeldMessage(id: string): Promise<boolean>;
@@ -165,6 +201,14 @@ export interface StorageTx extends StorageReader {
 
   /** Appends one event to each recipient's stream, giving each the next number of their sequence. */
   appendEvent(event: NewEvent, recipients: readonly string[]): Promise<Delivery[]>;
+
+  /**
+   * Appends a row to the audit log and replaces the accumulator with `state`, the one after that row.
+   * Throws when a row with that index exists: the log is never rewritten.
+   */
+  appendAuditRow(row: AuditRowRecord, state: AuditStateRecord): Promise<void>;
+  /** Stores a signed checkpoint; false when the same one (size and time) is already stored. */
+  insertCheckpoint(checkpoint: AuditCheckpointRecord): Promise<boolean>;
 }
 
 /** Thrown by a backend that cannot reach its database; mapped to 503 `unavailable`. */

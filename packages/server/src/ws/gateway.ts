@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -167,7 +168,8 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
         return;
       default: {
         try {
-          const result = await runCommand(ctx, actor, frame);
+          // Each command gets its own id, as an HTTP request does, for the audit log and the logs.
+          const result = await runCommand(ctx, { ...actor, requestId: randomUUID() }, frame);
           connection.send({ type: 'reply', id: frame.id, ok: true, result });
         } catch (error) {
           if (!(error instanceof AppError)) ctx.log.error({ err: error }, 'WebSocket command failed');

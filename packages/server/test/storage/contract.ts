@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../src/storage/storage.js';
 import type { MessageRecord, NewEvent } from '../../src/storage/records.js';
+import { auditStorageContract } from './audit-contract.js';
 
 /**
  * The storage port's contract, run against every backend. A backend that passes this behaves the same
@@ -392,5 +393,7 @@ export function storageContract(factory: StorageFactory): void {
       await storage.ping();
       await storage.purgeErased();
     });
+
+    auditStorageContract(() => storage);
   });
 }

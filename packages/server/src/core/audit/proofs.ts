@@ -163,6 +163,11 @@ export function verifyInclusion(
  * root `rootN`? RFC 9162 §2.1.4.2 for 0 < m < n. At the edges: `m === n` holds iff the proof is empty and
  * the roots are equal; `m === 0` holds iff the proof is empty and `rootM` is the empty tree's root (we
  * check that root, where some implementations accept any).
+ *
+ * For `m === n > 0` nothing is hashed — the claim is only "the same tree twice" — so the two roots are
+ * compared as given and their format is not checked, as the reference verifier (transparency-dev/merkle)
+ * does and its test vectors expect (`consistency/additional/sizes-are-equal-one-and-proof-is-empty`).
+ * A tree of size 0 still has exactly one root.
  */
 export function verifyConsistency(
   m: number,
@@ -172,10 +177,12 @@ export function verifyConsistency(
   proof: readonly HexHash[],
 ): boolean {
   if (!isTreeIndex(m) || !isTreeIndex(n) || m > n) return false;
+  if (m === n && m > 0) {
+    return Array.isArray(proof) && proof.length === 0 && typeof rootM === 'string' && rootM === rootN;
+  }
   if (!isHexHash(rootM) || !isHexHash(rootN) || !Array.isArray(proof) || !proof.every(isHexHash))
     return false;
-  if (m === n) return proof.length === 0 && rootM === rootN;
-  if (m === 0) return proof.length === 0 && rootM === emptyRoot;
+  if (m === 0) return proof.length === 0 && rootM === emptyRoot && (n > 0 || rootN === emptyRoot);
   if (proof.length === 0) return false;
 
   const path = proof.map(hashFromHex);

@@ -217,4 +217,25 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (tree_size, issued_at)
   ) STRICT;
   `,
+  `
+  -- Encryption at rest: ids of data keys to destroy, queued by the transaction that erased their content
+  -- and cleared once the key store has destroyed them (a crash in between is finished at the next start).
+  CREATE TABLE key_shred_queue (
+    key_id    TEXT PRIMARY KEY,
+    queued_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  -- Compliance hold: recalled content sealed under the compliance key, until hold_until.
+  CREATE TABLE compliance_holds (
+    message_id      TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    sender_id       TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    sealed_body     BLOB,
+    sent_at         INTEGER NOT NULL,
+    recalled_at     INTEGER NOT NULL,
+    hold_until      INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX holds_by_expiry ON compliance_holds(hold_until);
+  CREATE INDEX holds_by_conversation ON compliance_holds(conversation_id, recalled_at);
+  `,
 ];

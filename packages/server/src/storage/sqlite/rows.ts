@@ -7,6 +7,7 @@ import type {
   Role,
 } from '@retract/protocol';
 import type {
+  ComplianceHoldRecord,
   ConsentRequestRecord,
   HeldMessageRecord,
   AttachmentRecord,
@@ -260,4 +261,25 @@ export const toHeldMessage = (r: HeldRow): HeldMessageRecord => ({
   corrects: r.corrects,
   heldAt: r.held_at,
   deliverAt: r.deliver_at,
+});
+
+export interface HoldRow {
+  message_id: string;
+  conversation_id: string;
+  sender_id: string;
+  type: string;
+  sealed_body: Buffer | null;
+  sent_at: number;
+  recalled_at: number;
+  hold_until: number;
+}
+export const toComplianceHold = (r: HoldRow): ComplianceHoldRecord => ({
+  messageId: r.message_id,
+  conversationId: r.conversation_id,
+  senderId: r.sender_id,
+  type: r.type as MessageType,
+  sealedBody: r.sealed_body,
+  sentAt: r.sent_at,
+  recalledAt: r.recalled_at,
+  holdUntil: r.hold_until,
 });

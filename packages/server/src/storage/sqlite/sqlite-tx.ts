@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { StorageTx } from '../storage.js';
 import type {
+  AuditCheckpointRecord,
+  AuditRowRecord,
+  AuditStateRecord,
+  AuditTargetQuery,
+} from '../audit-records.js';
+import { prepareAuditLog } from './audit-log.js';
+import type {
   AttachmentRecord,
+  ComplianceHoldRecord,
   HeldMessageRecord,
   UserSettings,
   ConsentRequestRecord,
@@ -28,6 +36,8 @@ import {
   toUser,
   toAttachment,
   toConsentRequest,
+  toComplianceHold,
+  type HoldRow,
   toHeldMessage,
   type HeldRow,
   type AttachmentRow,
@@ -216,6 +226,32 @@ function prepare(db: Database.Database) {
     ),
     deleteHeld: db.prepare('DELETE FROM held_messages WHERE id = ?'),
     releaseAttachment: db.prepare('UPDATE attachments SET message_id = NULL WHERE id = ?'),
+    listShreds: db.prepare<[number], { key_id: string }>(
+      'SELECT key_id FROM key_shred_queue ORDER BY queued_at LIMIT ?',
+    ),
+    queueShreds: db.prepare(
+      `INSERT INTO key_shred_queue (key_id, queued_at) SELECT value, ? FROM json_each(?) WHERE true
+       ON CONFLICT (key_id) DO NOTHING`,
+    ),
+    clearShreds: db.prepare('DELETE FROM key_shred_queue WHERE key_id IN (SELECT value FROM json_each(?))'),
+    holdById: db.prepare<[string], HoldRow>('SELECT * FROM compliance_holds WHERE message_id = ?'),
+    holdsAll: db.prepare<[number], HoldRow>(
+      'SELECT * FROM compliance_holds ORDER BY recalled_at DESC, message_id LIMIT ?',
+    ),
+    holdsOf: db.prepare<[string, number], HoldRow>(
+      'SELECT * FROM compliance_holds WHERE conversation_id = ? ORDER BY recalled_at DESC, message_id LIMIT ?',
+    ),
+    expiredHolds: db.prepare<[number, number], { message_id: string }>(
+      'SELECT message_id FROM compliance_holds WHERE hold_until <= ? ORDER BY hold_until LIMIT ?',
+    ),
+    insertHold: db.prepare(
+      `INSERT INTO compliance_holds (message_id, conversation_id, sender_id, type, sealed_body, sent_at, recalled_at,
+         hold_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+    ),
+    deleteHolds: db.prepare(
+      'DELETE FROM compliance_holds WHERE message_id IN (SELECT value FROM json_each(?))',
+    ),
     hide: db.prepare(
       'INSERT INTO hidden (user_id, message_id, hidden_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
@@ -245,6 +281,7 @@ function prepare(db: Database.Database) {
       `INSERT INTO inbox (user_id, seq, event_id)
        SELECT id, last_seq, ? FROM users WHERE id IN (SELECT value FROM json_each(?))`,
     ),
+    audit: prepareAuditLog(db),
   };
 }
 
@@ -464,6 +501,42 @@ export class SqliteTx implements StorageTx {
   async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
     this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, t.label, t.approvedBy ?? null, id);
   }
+  async listKeyShreds(limit: number): Promise<string[]> {
+    return this.s.listShreds.all(limit).map((r) => r.key_id);
+  }
+  async queueKeyShreds(keyIds: readonly string[], at: number): Promise<void> {
+    if (keyIds.length > 0) this.s.queueShreds.run(at, JSON.stringify(keyIds));
+  }
+  async clearKeyShreds(keyIds: readonly string[]): Promise<void> {
+    if (keyIds.length > 0) this.s.clearShreds.run(JSON.stringify(keyIds));
+  }
+  async findComplianceHold(messageId: string): Promise<ComplianceHoldRecord | null> {
+    const row = this.s.holdById.get(messageId);
+    return row ? toComplianceHold(row) : null;
+  }
+  async listComplianceHolds(conversationId: string | null, limit: number): Promise<ComplianceHoldRecord[]> {
+    const rows =
+      conversationId === null ? this.s.holdsAll.all(limit) : this.s.holdsOf.all(conversationId, limit);
+    return rows.map(toComplianceHold);
+  }
+  async listExpiredHolds(now: number, limit: number): Promise<string[]> {
+    return this.s.expiredHolds.all(now, limit).map((r) => r.message_id);
+  }
+  async insertComplianceHold(h: ComplianceHoldRecord): Promise<void> {
+    this.s.insertHold.run(
+      h.messageId,
+      h.conversationId,
+      h.senderId,
+      h.type,
+      h.sealedBody,
+      h.sentAt,
+      h.recalledAt,
+      h.holdUntil,
+    );
+  }
+  async deleteComplianceHolds(messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length > 0) this.s.deleteHolds.run(JSON.stringify(messageIds));
+  }
   async findUserSettings(userId: string): Promise<UserSettings> {
     return { sendDelaySeconds: this.s.settingsOf.get(userId)?.send_delay_seconds ?? 0 };
   }
@@ -555,5 +628,34 @@ export class SqliteTx implements StorageTx {
     const deliveries = this.s.bumpSeqs.all(ids).map((r) => ({ userId: r.id, seq: r.last_seq }));
     this.s.fillInbox.run(inserted.id, ids);
     return deliveries;
+  }
+
+  // The audit log (audit-log.ts).
+  async auditSize(): Promise<number> {
+    return this.s.audit.size();
+  }
+  async auditState(): Promise<AuditStateRecord | null> {
+    return this.s.audit.state();
+  }
+  async readAuditRows(from: number, limit: number): Promise<AuditRowRecord[]> {
+    return this.s.audit.rows(from, limit);
+  }
+  async auditLeafHashes(upTo: number): Promise<string[]> {
+    return this.s.audit.leafHashes(upTo);
+  }
+  async auditIndexesFor(target: AuditTargetQuery): Promise<number[]> {
+    return this.s.audit.indexesFor(target);
+  }
+  async listCheckpoints(): Promise<AuditCheckpointRecord[]> {
+    return this.s.audit.checkpoints();
+  }
+  async latestCheckpoint(): Promise<AuditCheckpointRecord | null> {
+    return this.s.audit.latestCheckpoint();
+  }
+  async appendAuditRow(row: AuditRowRecord, state: AuditStateRecord): Promise<void> {
+    this.s.audit.append(row, state);
+  }
+  async insertCheckpoint(checkpoint: AuditCheckpointRecord): Promise<boolean> {
+    return this.s.audit.insertCheckpoint(checkpoint);
   }
 }
