@@ -23,6 +23,8 @@ export const RecallRole = Type.Union([
   Type.Literal('server_admin'),
   /** Disappearing messages: the server erased it when its timer ran out. */
   Type.Literal('expiry'),
+  /** Retention: the server erased it because it was older than the operator keeps messages. */
+  Type.Literal('retention'),
 ]);
 export type RecallRole = Static<typeof RecallRole>;
 

@@ -78,6 +78,14 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /**
+     * Retention: messages older than `days` are erased by the server (role `retention`), exactly as a
+     * recall erases them — key destroyed, content gone, every device told. 0 keeps messages for ever.
+     */
+    retention: Type.Object(
+      { days: Type.Integer({ default: 0, minimum: 0, maximum: 36500 }) },
+      { ...strict, default: {} },
+    ),
     /** The tamper-evident audit log (docs/audit.md). Paths default to files under `dataDir/audit/`. */
     audit: Type.Object(
       {

@@ -21,6 +21,7 @@ import { openSqliteKeyStore } from './keys/sqlite/sqlite-key-store.js';
 import { loadOrCreateComplianceKey } from './keys/compliance-key.js';
 import { sealedStorage } from './storage/sealed/sealed-storage.js';
 import { expireHolds } from './actions/compliance.js';
+import { retireOld } from './actions/retention.js';
 import type { FaultHooks } from './actions/context.js';
 import { auditPathsOf } from './audit/paths.js';
 import { loadOrCreateSigningKey } from './audit/signing-key.js';
@@ -113,6 +114,7 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
       logger.error({ err: error }, 'delivering held messages failed'),
     );
     expireDue(context).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
+    retireOld(context).catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
     expireHolds(context).catch((error: unknown) =>
       logger.error({ err: error }, 'ending compliance holds failed'),
     );

@@ -10,6 +10,7 @@ import { openFsBlobStore } from '../src/blobs/index.js';
 import { sealedBlobStore } from '../src/blobs/sealed/sealed-blob-store.js';
 import { openSqliteKeyStore } from '../src/keys/sqlite/sqlite-key-store.js';
 import { expireHolds } from '../src/actions/compliance.js';
+import { retireOld } from '../src/actions/retention.js';
 import { sealedStorage } from '../src/storage/sealed/sealed-storage.js';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { call, registerAndLogin, startTestServer, type Login, type TestServer } from './support/harness.js';
@@ -276,6 +277,53 @@ describe('compliance hold', () => {
       const left = raw.prepare('SELECT count(*) AS n FROM compliance_holds').get() as { n: number };
       raw.close();
       assert.equal(left.n, 0, 'and then deleted for good');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('retention', () => {
+  it('erases messages older than the retention period like a recall: key destroyed, every device told, audited', async () => {
+    const t = await startTestServer({ config: { retention: { days: 30 } } });
+    try {
+      const alice = await registerAndLogin(t.url, 'alice');
+      const bob = await registerAndLogin(t.url, 'bob');
+      const group = await groupWith(t, alice, ['bob']);
+      const old = await sendText(t, alice, group, 'from last month');
+      t.clock.advance(29 * 86_400_000);
+      const recent = await sendText(t, alice, group, 'from yesterday');
+      assert.equal(await retireOld(t.server.context), 0, 'nothing is old enough yet');
+      t.clock.advance(86_400_000 + 1);
+      assert.equal(await retireOld(t.server.context), 1);
+
+      const history = await call<{ messages: Message[] }>(
+        t.url,
+        'GET',
+        `/v1/conversations/${group}/messages`,
+        {
+          token: bob.token,
+        },
+      );
+      const byId = new Map(history.body.messages.map((m) => [m.id, m]));
+      assert.equal(byId.get(old.id)?.body, null);
+      assert.equal(byId.get(old.id)?.recalled?.role, 'retention');
+      assert.equal(byId.get(recent.id)?.body, 'from yesterday');
+      const sync = await call<{ events: { type: string; messageId?: string }[] }>(
+        t.url,
+        'GET',
+        '/v1/sync?after=0',
+        {
+          token: bob.token,
+        },
+      );
+      assert.ok(sync.body.events.some((e) => e.type === 'message.recalled' && e.messageId === old.id));
+      const keys = await t.server.context.storage.read((tx) => tx.listKeyShreds(10));
+      assert.deepEqual(keys, [], 'its key is destroyed, nothing left queued');
+      const entries = await t.server.context.storage.read((tx) => tx.readAuditRows(0, 500));
+      const retired = entries.filter((r) => r.messageId === old.id);
+      assert.equal(retired.length, 1, 'one audit entry');
+      assert.match(retired[0]!.entry, /"role":"retention"/);
     } finally {
       await t.close();
     }

@@ -89,6 +89,8 @@ export interface StorageReader {
   findRecallJob(id: string): Promise<RecallJobRecord | null>;
   /** The conversation's disappearing-messages setting, or null. */
   findDisappearing(conversationId: string): Promise<Disappearing | null>;
+  /** Ids of messages sent before `cutoff` that still have content (retention), oldest first. */
+  listSentBefore(cutoff: number, limit: number): Promise<string[]>;
   /** Ids of messages whose timer has run out by `now` and that still have content. */
   listExpired(now: number, limit: number): Promise<string[]>;
   /** Whether any member other than the sender has read the conversation up to this message. */

@@ -389,6 +389,27 @@ export function storageContract(factory: StorageFactory): void {
       assert.equal(await storage.read((tx) => tx.findHeldMessage(held.id)), null);
     });
 
+    it('lists messages sent before a moment that still have content, oldest first (retention)', async () => {
+      const [a] = [await user()];
+      const c = await group([a]);
+      const first = await message(c, a);
+      const second = await message(c, a);
+      const listed = await storage.read((tx) => tx.listSentBefore(T0 + 1, 1000));
+      assert.ok(listed.includes(first.id) && listed.includes(second.id));
+      assert.deepEqual(await storage.read((tx) => tx.listSentBefore(T0, 1000)), [], 'strictly before');
+      await storage.transaction((tx) =>
+        tx.eraseMessage(first.id, {
+          recalledAt: T0 + 5,
+          recalledBy: a,
+          role: 'retention',
+          reason: null,
+          label: null,
+        }),
+      );
+      const after = await storage.read((tx) => tx.listSentBefore(T0 + 1, 1000));
+      assert.ok(!after.includes(first.id) && after.includes(second.id));
+    });
+
     it('answers ping and purges without error', async () => {
       await storage.ping();
       await storage.purgeErased();

@@ -238,4 +238,8 @@ export const migrations: readonly string[] = [
   CREATE INDEX holds_by_expiry ON compliance_holds(hold_until);
   CREATE INDEX holds_by_conversation ON compliance_holds(conversation_id, recalled_at);
   `,
+  `
+  -- Retention: messages still holding content, by age.
+  CREATE INDEX messages_by_sent_at ON messages(sent_at) WHERE recalled_at IS NULL;
+  `,
 ];

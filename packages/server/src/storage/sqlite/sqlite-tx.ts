@@ -154,6 +154,9 @@ function prepare(db: Database.Database) {
       `SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND recalled_at IS NULL
        ORDER BY expires_at LIMIT ?`,
     ),
+    sentBefore: db.prepare<[number, number], { id: string }>(
+      'SELECT id FROM messages WHERE sent_at < ? AND recalled_at IS NULL ORDER BY sent_at LIMIT ?',
+    ),
     jobById: db.prepare<[string], JobRow>('SELECT * FROM recall_jobs WHERE id = ?'),
     insertJob: db.prepare(
       `INSERT INTO recall_jobs (id, conversation_id, actor_id, params, status, total, results, created_at, finished_at)
@@ -390,6 +393,9 @@ export class SqliteTx implements StorageTx {
   async findDisappearing(conversationId: string): Promise<Disappearing | null> {
     const raw = this.s.disappearing.get(conversationId)?.disappearing ?? null;
     return raw === null ? null : (JSON.parse(raw) as Disappearing);
+  }
+  async listSentBefore(cutoff: number, limit: number): Promise<string[]> {
+    return this.s.sentBefore.all(cutoff, limit).map((r) => r.id);
   }
   async listExpired(now: number, limit: number): Promise<string[]> {
     return this.s.expired.all(now, limit).map((r) => r.id);
