@@ -6,6 +6,12 @@ export interface Environment {
   readonly host: string | undefined;
   readonly port: string | undefined;
   readonly dataDir: string | undefined;
+  /** Storage URL: `sqlite:` (embedded) or `postgres://…` (RETRACT_STORE). */
+  readonly store: string | undefined;
+  /** Bus URL: `memory:` (in-process) or `redis://…` (RETRACT_BUS). */
+  readonly bus: string | undefined;
+  /** Attachment directory, shared by every node of a cluster (RETRACT_BLOBS). */
+  readonly blobsDir: string | undefined;
   readonly logLevel: string | undefined;
   readonly recallWindowSeconds: string | undefined;
   /** Base URL of the server the client commands talk to. */
@@ -23,6 +29,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     host: env['RETRACT_HOST'],
     port: env['RETRACT_PORT'] ?? env['PORT'],
     dataDir: env['RETRACT_DATA'],
+    store: env['RETRACT_STORE'],
+    bus: env['RETRACT_BUS'],
+    blobsDir: env['RETRACT_BLOBS'],
     logLevel: env['RETRACT_LOG_LEVEL'],
     recallWindowSeconds: env['RETRACT_RECALL_WINDOW_SECONDS'],
     serverUrl: env['RETRACT_SERVER'],

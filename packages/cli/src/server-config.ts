@@ -7,6 +7,12 @@ export interface ServeFlags {
   readonly host?: string | undefined;
   readonly port?: string | undefined;
   readonly data?: string | undefined;
+  /** Storage URL (`--store`). */
+  readonly store?: string | undefined;
+  /** Bus URL (`--bus`). */
+  readonly bus?: string | undefined;
+  /** Attachment directory (`--blobs`). */
+  readonly blobs?: string | undefined;
 }
 
 /**
@@ -25,6 +31,13 @@ export function resolveServerConfig(flags: ServeFlags, env: Environment): Server
   if (data !== undefined) overrides['dataDir'] = data;
   const merged: Record<string, unknown> = { ...file, ...overrides };
   if (env.logLevel !== undefined) merged['log'] = { ...section(file, 'log'), level: env.logLevel };
+  // The cluster's parts: each overrides one key of its section, keeping the file's other keys.
+  const store = nonEmpty(flags.store ?? env.store);
+  const bus = nonEmpty(flags.bus ?? env.bus);
+  const blobs = nonEmpty(flags.blobs ?? env.blobsDir);
+  if (store !== undefined) merged['storage'] = { ...section(file, 'storage'), url: store };
+  if (bus !== undefined) merged['bus'] = { ...section(file, 'bus'), url: bus };
+  if (blobs !== undefined) merged['blobs'] = { ...section(file, 'blobs'), dir: blobs };
   if (env.recallWindowSeconds !== undefined) {
     // A shorthand for the sender's window in both kinds of conversation, over the file's default policy.
     const raw = env.recallWindowSeconds;
@@ -57,6 +70,11 @@ function readConfigFile(path: string): Record<string, unknown> {
 function section(file: Record<string, unknown>, key: string): Record<string, unknown> {
   const value = file[key];
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/** An empty value (e.g. `RETRACT_BUS=` in a unit file) counts as not given. */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function toInt(raw: string, name: string): number {

@@ -55,8 +55,35 @@ export const ConfigSchema = Type.Object(
     }),
     storage: Type.Object(
       {
-        /** `normal`: commits survive a process crash; `full`: also a power cut (slower). */
+        /**
+         * Where messages live. Absent (or `sqlite:`): the embedded SQLite database in `dataDir` — one node.
+         * `postgres://user:password@host:5432/db`: PostgreSQL, shared by every node of a cluster.
+         */
+        url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** PostgreSQL only: the schema holding the tables (and the key store's), created when missing. */
+        schema: Type.Union([Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' }), Type.Null()], {
+          default: null,
+        }),
+        /** `normal`: commits survive a process crash; `full`: also a power cut (slower). SQLite only. */
         synchronous: Type.Union([Type.Literal('normal'), Type.Literal('full')], { default: 'normal' }),
+      },
+      { ...strict, default: {} },
+    ),
+    /** How a committed change reaches the sockets held by other nodes (src/bus/). */
+    bus: Type.Object(
+      {
+        /** Absent (or `memory:`): in-process, one node. `redis://…` or `rediss://…`: Redis pub/sub. */
+        url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** The Redis channel is `<channelPrefix>bus`: one prefix per cluster sharing a Redis. */
+        channelPrefix: Type.String({ default: 'retract:', minLength: 1, maxLength: 64 }),
+      },
+      { ...strict, default: {} },
+    ),
+    /** Attachment files (sealed). */
+    blobs: Type.Object(
+      {
+        /** Default `dataDir/blobs`. With several nodes: a directory every node mounts (NFS, a shared volume). */
+        dir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
       },
       { ...strict, default: {} },
     ),
@@ -105,6 +132,12 @@ export const ConfigSchema = Type.Object(
         masterKeyPath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
         /** The key store's database; default `dataDir/keys.db`. Back it up apart from the messages, if at all. */
         keyStorePath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /**
+         * With PostgreSQL storage, the key store is in PostgreSQL too (every node must see the same keys):
+         * by default in `storage.url`'s database; better a database of its own, given here, so that a dump
+         * of the messages does not carry their keys.
+         */
+        keyStoreUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
       },
       { ...strict, default: {} },
     ),
@@ -171,8 +204,94 @@ export function loadConfig(input: unknown): ServerConfig {
     const checked = validatePolicyDocument(doc);
     if (!checked.ok) problems.push(...checked.errors.map((e) => `/policy/${scope}${formatPolicyError(e)}`));
   }
+  problems.push(...backendProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** Which storage backend a configuration selects (its URL scheme was checked by `loadConfig`). */
+export function storageBackendOf(config: ServerConfig): 'sqlite' | 'postgres' {
+  return isPostgresUrl(config.storage.url) ? 'postgres' : 'sqlite';
+}
+
+/** Which bus a configuration selects. */
+export function busBackendOf(config: ServerConfig): 'memory' | 'redis' {
+  return isRedisUrl(config.bus.url) ? 'redis' : 'memory';
+}
+
+const schemeOf = (url: string): string => /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase() ?? '';
+const isPostgresUrl = (url: string | null): boolean =>
+  url !== null && ['postgres', 'postgresql'].includes(schemeOf(url));
+const isRedisUrl = (url: string | null): boolean =>
+  url !== null && ['redis', 'rediss'].includes(schemeOf(url));
+
+/** A URL that parses and names a host; the scheme is checked by the caller. Never echoes the URL (passwords). */
+function hostProblem(where: string, url: string): string | null {
+  try {
+    return new URL(url).hostname === '' ? `${where}: the URL names no host` : null;
+  } catch {
+    return `${where}: not a valid URL`;
+  }
+}
+
+function backendProblems(config: ServerConfig): string[] {
+  const problems: string[] = [];
+  const storageUrl = config.storage.url;
+  if (storageUrl !== null) {
+    const scheme = schemeOf(storageUrl);
+    if (scheme === 'sqlite') {
+      if (storageUrl.toLowerCase() !== 'sqlite:') {
+        problems.push("/storage/url: 'sqlite:' takes no path; the embedded database lives in dataDir");
+      }
+    } else if (isPostgresUrl(storageUrl)) {
+      const problem = hostProblem('/storage/url', storageUrl);
+      if (problem) problems.push(problem);
+    } else {
+      problems.push(
+        `/storage/url: ${scheme === '' ? 'no URL scheme' : `unsupported scheme '${scheme}:'`}; ` +
+          "use 'sqlite:' (embedded, the default) or 'postgres://user:password@host:5432/database'",
+      );
+    }
+  }
+  const busUrl = config.bus.url;
+  if (busUrl !== null) {
+    const scheme = schemeOf(busUrl);
+    if (isRedisUrl(busUrl)) {
+      const problem = hostProblem('/bus/url', busUrl);
+      if (problem) problems.push(problem);
+    } else if (busUrl.toLowerCase() !== 'memory:') {
+      problems.push(
+        `/bus/url: ${scheme === '' ? 'no URL scheme' : `unsupported scheme '${scheme}:'`}; ` +
+          "use 'memory:' (in-process, the default) or 'redis://host:6379' ('rediss://' for TLS)",
+      );
+    }
+  }
+  const keyStoreUrl = config.encryption.keyStoreUrl;
+  if (config.storage.schema !== null && storageBackendOf(config) !== 'postgres') {
+    problems.push('/storage/schema: applies to PostgreSQL storage only (storage.url postgres://…)');
+  }
+  if (storageBackendOf(config) === 'postgres') {
+    if (config.encryption.keyStorePath !== null) {
+      problems.push(
+        '/encryption/keyStorePath: applies to the embedded store only; with PostgreSQL storage the key ' +
+          'store is in PostgreSQL (encryption.keyStoreUrl)',
+      );
+    }
+    if (keyStoreUrl !== null) {
+      if (!isPostgresUrl(keyStoreUrl)) {
+        problems.push("/encryption/keyStoreUrl: must be a 'postgres://' URL");
+      } else {
+        const problem = hostProblem('/encryption/keyStoreUrl', keyStoreUrl);
+        if (problem) problems.push(problem);
+      }
+    }
+  } else if (keyStoreUrl !== null) {
+    problems.push(
+      '/encryption/keyStoreUrl: needs PostgreSQL storage (storage.url); the embedded key store is ' +
+        'encryption.keyStorePath',
+    );
+  }
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

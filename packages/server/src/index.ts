@@ -1,6 +1,6 @@
 export { createServer } from './server.js';
 export type { RetractServer, ServerParts } from './server.js';
-export { loadConfig, ConfigError, ConfigSchema } from './config.js';
+export { loadConfig, ConfigError, ConfigSchema, storageBackendOf, busBackendOf } from './config.js';
 export type { ServerConfig } from './config.js';
 export type { Clock } from './core/clock.js';
 export type { Storage } from './storage/storage.js';
@@ -20,3 +20,7 @@ export {
 export type { EvidenceBundle, LogProblem } from './core/audit/index.js';
 export { bundleFileBytes, checkBundleFile } from './audit/bundle-file.js';
 export type { BundleFileCheck } from './audit/bundle-file.js';
+export { openPostgresStorage } from './storage/postgres/postgres-storage.js';
+export type { PostgresStorageOptions } from './storage/postgres/postgres-storage.js';
+export { openPostgresKeyStore } from './keys/postgres/postgres-key-store.js';
+export type { PostgresKeyStoreOptions } from './keys/postgres/postgres-key-store.js';

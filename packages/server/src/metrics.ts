@@ -48,6 +48,11 @@ export function createMetrics() {
       help: 'Sockets closed because their send backlog passed the limit',
       registers: [registry],
     }),
+    busResyncs: new Counter({
+      name: 'retract_bus_resyncs_total',
+      help: 'Times every open socket was made to catch up from storage because bus messages may have been lost',
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'retract_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger as PinoLogger } from 'pino';
 import type { ActionContext } from './actions/context.js';
 import type { Bus } from './bus/bus.js';
-import { createMemoryBus } from './bus/memory/memory-bus.js';
-import type { ServerConfig } from './config.js';
+import { openConfiguredBus, postgresBackend } from './backends.js';
+import { busBackendOf, storageBackendOf, type ServerConfig } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { buildHttpApp, type Server } from './http/app.js';
 import { createMetrics } from './metrics.js';
@@ -56,13 +56,27 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   // First, before anything is opened: a signing key others can read stops the start (audit/signing-key.ts).
   const auditPaths = auditPathsOf(config);
   const signingKey = await loadOrCreateSigningKey(auditPaths.keyPath, auditPaths.publicKeyPath);
+  // PostgreSQL storage means several nodes may share it: the key store must then be shared too.
+  const sharedUrl = storageBackendOf(config) === 'postgres' ? config.storage.url : null;
+  const shared = sharedUrl !== null;
+  const postgres =
+    sharedUrl !== null && (!parts.keys || !parts.storage)
+      ? { url: sharedUrl, ...(await postgresBackend()) }
+      : null;
+  const masterKeyPath = config.encryption.masterKeyPath ?? join(config.dataDir, 'master.key');
   const keys =
     parts.keys ??
-    (await openSqliteKeyStore({
-      path: config.encryption.keyStorePath ?? join(config.dataDir, 'keys.db'),
-      masterKeyPath: config.encryption.masterKeyPath ?? join(config.dataDir, 'master.key'),
-      synchronous: config.storage.synchronous,
-    }));
+    (postgres
+      ? await postgres.openPostgresKeyStore({
+          url: config.encryption.keyStoreUrl ?? postgres.url,
+          ...(config.storage.schema === null ? {} : { schema: config.storage.schema }),
+          masterKeyPath,
+        })
+      : await openSqliteKeyStore({
+          path: config.encryption.keyStorePath ?? join(config.dataDir, 'keys.db'),
+          masterKeyPath,
+          synchronous: config.storage.synchronous,
+        }));
   const hold =
     config.compliance.holdDays > 0
       ? {
@@ -74,19 +88,40 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
       : null;
   const storage = sealedStorage(
     parts.storage ??
-      openSqliteStorage({
-        path: join(config.dataDir, 'retract.db'),
-        synchronous: config.storage.synchronous,
-      }),
+      (postgres
+        ? await postgres.openPostgresStorage({
+            url: postgres.url,
+            ...(config.storage.schema === null ? {} : { schema: config.storage.schema }),
+            onIdleError: (error: Error) => logger.warn({ err: error }, 'storage: an idle connection failed'),
+          })
+        : openSqliteStorage({
+            path: join(config.dataDir, 'retract.db'),
+            synchronous: config.storage.synchronous,
+          })),
     { keys, hold },
   );
+  if (shared) await checkSameSigningKey(storage, signingKey.keyId, auditPaths.keyPath);
   // Finish what a crash interrupted: keys of content erased before it are destroyed before serving.
   await storage.shredQueued();
   const blobs = sealedBlobStore(
-    parts.blobs ?? (await openFsBlobStore({ dir: join(config.dataDir, 'blobs') })),
+    parts.blobs ?? (await openFsBlobStore({ dir: config.blobs.dir ?? join(config.dataDir, 'blobs') })),
     keys,
   );
-  const bus = parts.bus ?? createMemoryBus((error) => logger.error({ err: error }, 'bus handler failed'));
+  let bus: Bus;
+  try {
+    bus = parts.bus ?? (await openConfiguredBus(config, logger));
+  } catch (error) {
+    await blobs.close();
+    await storage.close();
+    throw error;
+  }
+  if (shared && !parts.bus && busBackendOf(config) === 'memory') {
+    logger.warn(
+      {},
+      'storage is PostgreSQL but the bus is in-process: with more than one node, set bus.url (redis://…) ' +
+        'or sockets on the other nodes will not hear of this node’s events until their next one',
+    );
+  }
   const audit = createAuditService({
     storage,
     clock: parts.clock ?? systemClock,
@@ -122,16 +157,26 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
       logger.error({ err: error }, 'expiring consent requests failed'),
     );
   }, 1000).unref();
-  // Sign a checkpoint at the configured interval, when the log has grown since the last one.
+  // Sign a checkpoint at the configured interval, when the log has grown since the last one. On shared
+  // storage every node runs this timer against one log: each starts at a random phase and skips a tick
+  // when any node signed within the last half interval, so the cluster signs about once per interval.
+  // Two nodes that still coincide both sign the same tree — two true, consistent statements (the log
+  // verifier accepts any number of checkpoints), each appended to its own node's checkpoint file.
   const checkpointEvery = config.audit.checkpointIntervalSeconds * 1000;
-  const checkpointTimer =
-    checkpointEvery > 0
-      ? setInterval(() => {
-          audit
-            .checkpointIfGrown()
-            .catch((error: unknown) => logger.error({ err: error }, 'signing an audit checkpoint failed'));
-        }, checkpointEvery).unref()
-      : undefined;
+  const signIfGrown = () => {
+    audit
+      .checkpointIfGrown(shared ? { notWithinMs: checkpointEvery / 2 } : {})
+      .catch((error: unknown) => logger.error({ err: error }, 'signing an audit checkpoint failed'));
+  };
+  let checkpointTimer: NodeJS.Timeout | undefined;
+  if (checkpointEvery > 0 && shared) {
+    checkpointTimer = setTimeout(() => {
+      signIfGrown();
+      checkpointTimer = setInterval(signIfGrown, checkpointEvery).unref();
+    }, Math.random() * checkpointEvery).unref();
+  } else if (checkpointEvery > 0) {
+    checkpointTimer = setInterval(signIfGrown, checkpointEvery).unref();
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -158,4 +203,20 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
       return closing;
     },
   };
+}
+
+/**
+ * On shared storage every node signs checkpoints of one log, so every node must hold the same signing
+ * key: a node that created a key of its own (its key files were not copied from the first node) is
+ * stopped before it signs anything, rather than leaving checkpoints under two keys.
+ */
+async function checkSameSigningKey(storage: Storage, keyId: string, keyPath: string): Promise<void> {
+  const latest = await storage.read((tx) => tx.latestCheckpoint());
+  if (latest === null || latest.keyId === keyId) return;
+  await storage.close();
+  throw new Error(
+    `the audit signing key ${keyPath} (key id ${keyId}) is not the key that signed this database's ` +
+      `checkpoints (key id ${latest.keyId}): every node must use the same key files — copy the audit ` +
+      'signing key, the master key and the compliance key from the first node (see README, "Running on several machines")',
+  );
 }

@@ -1,21 +1,48 @@
 import type { Command } from 'commander';
-import { createServer } from '@retract/server';
+import { busBackendOf, createServer, storageBackendOf } from '@retract/server';
 import type { Environment } from '../env.js';
-import { resolveServerConfig } from '../server-config.js';
+import { resolveServerConfig, type ServeFlags } from '../server-config.js';
 
 export function serveCommand(program: Command, env: Environment): void {
   program
     .command('serve')
-    .description('Run the Retract server: HTTP API, WebSocket gateway, embedded SQLite')
+    .description(
+      'Run the Retract server: HTTP API, WebSocket gateway; embedded SQLite unless --store/--bus make it a cluster node',
+    )
     .option('-c, --config <file>', 'JSON config file (env RETRACT_CONFIG)')
     .option('--host <host>', 'interface to listen on (env RETRACT_HOST, default 127.0.0.1)')
     .option('-p, --port <port>', 'port to listen on (env RETRACT_PORT, default 8080)')
     .option('-d, --data <dir>', 'data directory (env RETRACT_DATA, default ./data)')
-    .action(async (flags: { config?: string; host?: string; port?: string; data?: string }) => {
+    .option(
+      '--store <url>',
+      'storage: sqlite: (embedded in the data directory, the default) or postgres://user:pass@host:5432/db, shared by every node (env RETRACT_STORE)',
+    )
+    .option(
+      '--bus <url>',
+      'cross-node bus: memory: (in-process, the default) or redis://host:6379 (rediss:// for TLS) (env RETRACT_BUS)',
+    )
+    .option(
+      '--blobs <dir>',
+      'attachment directory (env RETRACT_BLOBS, default <data>/blobs); on several nodes, one every node mounts',
+    )
+    .addHelpText(
+      'after',
+      '\nSeveral nodes: give each the same --store postgres://… and --bus redis://…, a shared --blobs directory,\n' +
+        'and the same key files (master key, audit signing key, compliance key). See README, "Running on several machines".',
+    )
+    .action(async (flags: ServeFlags) => {
       const config = resolveServerConfig(flags, env);
       const server = await createServer(config);
       const url = await server.listen();
-      server.context.log.info({ url, dataDir: config.dataDir }, `Retract listening on ${url}`);
+      server.context.log.info(
+        {
+          url,
+          dataDir: config.dataDir,
+          storage: storageBackendOf(config),
+          bus: busBackendOf(config),
+        },
+        `Retract listening on ${url}`,
+      );
       const stop = (signal: string) => {
         server.context.log.info({ signal }, 'shutting down');
         server.close().then(

@@ -12,8 +12,12 @@ export interface AuditService {
   readonly keyId: string;
   /** Signs a checkpoint of the log as it is now; stored in the database and appended to the file. */
   checkpoint(): Promise<SignedCheckpoint>;
-  /** `checkpoint()` when the log has grown past the latest checkpoint; otherwise null (the timer's case). */
-  checkpointIfGrown(): Promise<SignedCheckpoint | null>;
+  /**
+   * `checkpoint()` when the log has grown past the latest checkpoint; otherwise null (the timer's case).
+   * With `notWithinMs`, also null while the latest checkpoint — whichever node signed it — is younger
+   * than that: several nodes sharing one database then sign about once per interval between them.
+   */
+  checkpointIfGrown(options?: { readonly notWithinMs?: number }): Promise<SignedCheckpoint | null>;
   /** Waits for a signing in progress (the server calls it before closing storage). */
   close(): Promise<void>;
 }
@@ -43,7 +47,7 @@ export function createAuditService(options: AuditServiceOptions): AuditService {
     return run;
   }
 
-  const sign = (onlyIfGrown: boolean) =>
+  const sign = (onlyIfGrown: boolean, notWithinMs = 0) =>
     serialised(async () => {
       const signed = await storage.transaction(async (tx) => {
         const [state, size, latest] = await Promise.all([
@@ -60,6 +64,7 @@ export function createAuditService(options: AuditServiceOptions): AuditService {
           );
         }
         if (onlyIfGrown && acc.size <= (latest?.treeSize ?? 0)) return null;
+        if (onlyIfGrown && latest && clock.now() - Date.parse(latest.issuedAt) < notWithinMs) return null;
         const checkpoint = signCheckpoint(
           { treeSize: acc.size, rootHash: acc.root(), issuedAt: new Date(clock.now()).toISOString() },
           privateKey,
@@ -76,7 +81,7 @@ export function createAuditService(options: AuditServiceOptions): AuditService {
     publicKey: options.publicKey,
     keyId: options.keyId,
     checkpoint: async () => (await sign(false)) as SignedCheckpoint,
-    checkpointIfGrown: () => sign(true),
+    checkpointIfGrown: (options) => sign(true, options?.notWithinMs),
     close: () => serialised(async () => undefined),
   };
 }

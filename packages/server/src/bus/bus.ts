@@ -18,8 +18,19 @@ export type BusMessage =
 export type BusHandler = (message: BusMessage) => void;
 
 export interface Bus {
+  /**
+   * Rejects (never throws synchronously) when the message may not have reached other nodes; it must
+   * settle quickly even when the transport is down — callers log and move on, devices catch up by cursor.
+   */
   publish(message: BusMessage): Promise<void>;
   /** Returns a function that unsubscribes. */
   subscribe(handler: BusHandler): () => void;
+  /**
+   * Optional (a bus that never loses messages, like the in-process one, may leave it out or never call
+   * it). Called when messages may have been lost without a gap to show it: the bus reconnected after an
+   * outage, or another node could not publish for a while. The gateway then has every open socket read
+   * what it missed from storage and re-checks that its session still exists. Returns an unsubscribe.
+   */
+  onReconnect?(handler: () => void): () => void;
   close(): Promise<void>;
 }

@@ -15,6 +15,8 @@ import { eventFrame } from './frame-codec.js';
 export class Connection {
   private lastSent: number;
   private catchingUp = false;
+  /** A catch-up was asked for while one ran: it goes round once more, with a fresh read. */
+  private again = false;
   private announcedSynced = false;
   private parked = new Map<number, string>();
   alive = true;
@@ -48,14 +50,21 @@ export class Connection {
     if (!this.catchingUp) void this.catchUp();
   }
 
-  /** Reads what storage has after the cursor, then drains parked live events in order. */
+  /**
+   * Reads what storage has after the cursor, then drains parked live events in order. Called while one
+   * runs (the bus reconnected: events may have been lost after that one's read), it makes it read again.
+   */
   async catchUp(): Promise<void> {
-    if (this.catchingUp) return;
+    if (this.catchingUp) {
+      this.again = true;
+      return;
+    }
     this.catchingUp = true;
     try {
       // Bounded: a gap that storage cannot fill after this many reads means something is badly wrong;
       // closing makes the client resume from its cursor instead of waiting forever.
       for (let attempt = 0; ; attempt++) {
+        this.again = false;
         this.drainParked();
         const page = await this.ctx.storage.read((tx) =>
           readRenderedEvents(tx, this.userId, this.lastSent, limits.maxPageSize),
@@ -69,8 +78,8 @@ export class Connection {
         }
         this.drainParked();
         const full = page.length === limits.maxPageSize;
-        if (!full && !this.hasGapBeforeParked()) break;
-        if (!full && attempt > 50)
+        if (!full && !this.hasGapBeforeParked() && !this.again) break;
+        if (!full && !this.again && attempt > 50)
           throw new Error(`sequence gap after ${this.lastSent} not found in storage`);
       }
     } catch (error) {

@@ -196,6 +196,39 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
   };
   const unsubscribe = ctx.bus.subscribe(onBus);
 
+  /**
+   * The bus lost messages (it reconnected after an outage, or another node could not publish): no
+   * socket may notice, since a gap shows only at its next event. So every open socket reads what it
+   * missed from storage — the same catch-up a gap triggers — and a revocation that was lost is applied
+   * by checking that the socket's device still exists. A few sockets at a time, not all at once.
+   */
+  const resyncAll = async (): Promise<void> => {
+    const all = [...connections.all()];
+    if (all.length === 0) return;
+    ctx.log.info(
+      { connections: all.length },
+      'bus messages may have been lost; sockets catch up from storage',
+    );
+    ctx.metrics.busResyncs.inc();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let c = all[next++]; c !== undefined; c = all[next++]) {
+        if (!c.isOpen()) continue;
+        const device = await ctx.storage.read((tx) => tx.findDevice(c.deviceId)).catch(() => undefined);
+        if (device === null) {
+          c.close('session_revoked');
+          continue;
+        }
+        await c.catchUp();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, all.length) }, worker));
+  };
+  const offReconnect =
+    ctx.bus.onReconnect?.(() => {
+      resyncAll().catch((error: unknown) => ctx.log.error({ err: error }, 'catching sockets up failed'));
+    }) ?? (() => {});
+
   const heartbeat =
     ctx.config.ws.pingIntervalMs > 0
       ? setInterval(() => {
@@ -217,6 +250,7 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
     async close(): Promise<void> {
       server.off('upgrade', onUpgrade);
       unsubscribe();
+      offReconnect();
       if (heartbeat) clearInterval(heartbeat);
       const closing = [...connections.all()].map(
         (c) =>

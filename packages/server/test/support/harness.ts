@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Event, ServerFrame } from '@retract/protocol';
-import { createServer, loadConfig, type RetractServer } from '../../src/index.js';
+import { createServer, loadConfig, type RetractServer, type ServerParts } from '../../src/index.js';
 import { FakeClock } from '../../src/testing/index.js';
 
 /** A real server on 127.0.0.1:0 with its own data directory, a fake clock and cheap password hashing. */
@@ -23,6 +23,8 @@ export async function startTestServer(
     clock?: FakeClock;
     /** Config sections merged over the test defaults, key by key (e.g. `{ ws: { authTimeoutMs: 100 } }`). */
     config?: Record<string, unknown>;
+    /** Parts given to createServer instead of those built from the config (a bus, a shared storage…). */
+    parts?: Omit<ServerParts, 'clock'>;
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'retract-test-'));
@@ -47,7 +49,7 @@ export async function startTestServer(
     merged[key] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value;
   }
   const config = loadConfig(merged);
-  const server = await createServer(config, { clock });
+  const server = await createServer(config, { ...options.parts, clock });
   const url = await server.listen();
   return {
     url,

@@ -20,6 +20,10 @@ export function createMemoryBus(onHandlerError: (error: unknown) => void = () =>
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    // Nothing in-process is ever lost, so there is never anything to catch up on.
+    onReconnect(): () => void {
+      return () => {};
+    },
     async close(): Promise<void> {
       handlers.clear();
     },

@@ -3,9 +3,9 @@ import { chmodSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyCache } from '../key-cache.js';
-import { loadOrCreateKeyFile, readKeyFile } from '../key-file.js';
 import { assertKeyId, KeyExistsError, type KeyStore } from '../key-store.js';
-import { aad, isSealError, newDataKey, open, seal, unwrapKey, wrapKey } from '../sealing.js';
+import { loadMasterKey } from '../master-key.js';
+import { newDataKey, unwrapKey, wrapKey } from '../sealing.js';
 import { migrations } from './migrations.js';
 
 export interface SqliteKeyStoreOptions {
@@ -22,9 +22,6 @@ export interface SqliteKeyStoreOptions {
    */
   readonly synchronous?: 'normal' | 'full';
 }
-
-/** Plaintext the key store seals under its master key at creation, to recognise that key later. */
-const KEK_CHECK = 'retract key store';
 
 /**
  * Data keys in a SQLite file of their own, wrapped under a master key from a file of its own.
@@ -60,7 +57,7 @@ export async function openSqliteKeyStore(options: SqliteKeyStoreOptions): Promis
   try {
     configure(db, options);
     migrate(db);
-    kek = await loadMasterKey(db, options.masterKeyPath);
+    kek = await loadMasterKeyFor(db, options.masterKeyPath);
   } catch (error) {
     db.close();
     throw error;
@@ -191,30 +188,18 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/**
- * The master key, checked against the store. A store that already has a check value needs the key it
- * was made with: a missing file is an error, never a reason to make a new key.
- */
-async function loadMasterKey(db: Database.Database, masterKeyPath: string): Promise<Buffer> {
-  const check = db.prepare<[], { value: Buffer }>("SELECT value FROM meta WHERE name = 'kek_check'").get();
-  if (!check) {
-    const { key } = await loadOrCreateKeyFile(masterKeyPath, 'master key');
-    db.prepare("INSERT INTO meta (name, value) VALUES ('kek_check', ?)").run(
-      seal(key, KEK_CHECK, aad.keyCheck()),
-    );
-    return key;
-  }
-  const key = await readKeyFile(masterKeyPath, 'master key');
-  try {
-    if (open(key, check.value, aad.keyCheck()).toString('utf8') === KEK_CHECK) return key;
-  } catch (error) {
-    if (!isSealError(error)) throw error;
-  }
-  key.fill(0);
-  throw new Error(
-    `master key file ${masterKeyPath} is not the key this key store was created with; refusing to start ` +
-      '(restore the original master key file)',
-  );
+/** The master key, checked against the store's `kek_check` (master-key.ts). */
+function loadMasterKeyFor(db: Database.Database, masterKeyPath: string): Promise<Buffer> {
+  return loadMasterKey(masterKeyPath, {
+    read: async () =>
+      db.prepare<[], { value: Buffer }>("SELECT value FROM meta WHERE name = 'kek_check'").get()?.value ??
+      null,
+    write: async (value) => {
+      db.prepare("INSERT INTO meta (name, value) VALUES ('kek_check', ?) ON CONFLICT (name) DO NOTHING").run(
+        value,
+      );
+    },
+  });
 }
 
 /** Copies every WAL frame into the main file and truncates the WAL to zero bytes, or throws. */

@@ -1,0 +1,243 @@
+import type { MigrationSet } from './migrate.js';
+
+/**
+ * The PostgreSQL schema, numbered on its own (the SQLite one has a history this backend never had).
+ * Version 1 is the whole of what the SQLite schema had grown to. Never edit a shipped migration:
+ * append a new one.
+ *
+ * Conventions, so the backends behave alike:
+ * - Text is `COLLATE "C"`: byte-wise comparison and ordering, as SQLite's default BINARY collation —
+ *   ids sort the same on both, whatever the database's locale.
+ * - Times are BIGINT milliseconds since the epoch, as the port speaks them.
+ * - JSON is stored as the text the port was given (not jsonb), so it reads back byte for byte as on
+ *   SQLite — key order included.
+ * - Usernames are unique under ASCII case folding, SQLite's NOCASE: `lower()` under the C collation
+ *   folds A–Z only.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT COLLATE "C" PRIMARY KEY,
+    username      TEXT COLLATE "C" NOT NULL,
+    password_hash TEXT COLLATE "C" NOT NULL,
+    created_at    BIGINT NOT NULL,
+    -- The last number of this user's event sequence; bumped under the row's lock (gap-free).
+    last_seq      BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX users_by_username ON users (lower(username));
+
+  CREATE TABLE devices (
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    user_id    TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+    name       TEXT COLLATE "C" NOT NULL,
+    token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    cursor     BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE INDEX devices_by_user ON devices (user_id);
+
+  CREATE TABLE conversations (
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    kind         TEXT COLLATE "C" NOT NULL CHECK (kind IN ('direct', 'group')),
+    title        TEXT COLLATE "C",
+    created_at   BIGINT NOT NULL,
+    direct_key   TEXT COLLATE "C" UNIQUE,
+    policy       TEXT COLLATE "C",
+    disappearing TEXT COLLATE "C"
+  );
+
+  CREATE TABLE members (
+    conversation_id TEXT COLLATE "C" NOT NULL REFERENCES conversations(id),
+    user_id         TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+    role            TEXT COLLATE "C" NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+    joined_at       BIGINT NOT NULL,
+    -- Members see the messages stored after they joined, not the ones before.
+    from_pos        BIGINT NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  );
+  CREATE INDEX members_by_user ON members (user_id, conversation_id);
+
+  CREATE TABLE messages (
+    pos                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id                 TEXT COLLATE "C" NOT NULL UNIQUE,
+    conversation_id    TEXT COLLATE "C" NOT NULL REFERENCES conversations(id),
+    sender_id          TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+    client_msg_id      TEXT COLLATE "C" NOT NULL,
+    type               TEXT COLLATE "C" NOT NULL,
+    -- Sealed at rest by the sealed-storage wrapper: this column holds envelopes, not text.
+    body               TEXT COLLATE "C",
+    sent_at            BIGINT NOT NULL,
+    recalled_at        BIGINT,
+    recalled_by        TEXT COLLATE "C",
+    recall_role        TEXT COLLATE "C",
+    recall_reason      TEXT COLLATE "C",
+    recall_label       TEXT COLLATE "C",
+    recall_approved_by TEXT COLLATE "C",
+    flags              TEXT COLLATE "C",
+    reply_to           TEXT COLLATE "C",
+    corrects           TEXT COLLATE "C",
+    attachment_id      TEXT COLLATE "C",
+    expires_at         BIGINT,
+    UNIQUE (sender_id, client_msg_id)
+  );
+  CREATE INDEX messages_by_conversation ON messages (conversation_id, pos);
+  CREATE INDEX messages_by_corrects ON messages (corrects, pos) WHERE corrects IS NOT NULL;
+  CREATE INDEX messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL AND recalled_at IS NULL;
+  CREATE INDEX messages_by_sent_at ON messages (sent_at) WHERE recalled_at IS NULL;
+
+  CREATE TABLE hidden (
+    user_id    TEXT COLLATE "C" NOT NULL,
+    message_id TEXT COLLATE "C" NOT NULL,
+    hidden_at  BIGINT NOT NULL,
+    PRIMARY KEY (user_id, message_id)
+  );
+
+  CREATE TABLE events (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    type            TEXT COLLATE "C" NOT NULL,
+    conversation_id TEXT COLLATE "C",
+    message_id      TEXT COLLATE "C",
+    at              BIGINT NOT NULL,
+    data            TEXT COLLATE "C" NOT NULL
+  );
+  CREATE INDEX events_by_message ON events (message_id) WHERE message_id IS NOT NULL;
+
+  -- One row per (user, event): the user's gap-free sequence.
+  CREATE TABLE inbox (
+    user_id  TEXT COLLATE "C" NOT NULL,
+    seq      BIGINT NOT NULL,
+    event_id BIGINT NOT NULL REFERENCES events(id),
+    PRIMARY KEY (user_id, seq)
+  );
+  CREATE INDEX inbox_by_event ON inbox (event_id);
+
+  -- Attachments: metadata here, bytes in the blob store.
+  CREATE TABLE attachments (
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    uploader_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+    kind        TEXT COLLATE "C" NOT NULL,
+    mime        TEXT COLLATE "C" NOT NULL,
+    name        TEXT COLLATE "C" NOT NULL,
+    size        BIGINT NOT NULL,
+    sha256      TEXT COLLATE "C" NOT NULL,
+    created_at  BIGINT NOT NULL,
+    message_id  TEXT COLLATE "C",
+    deleted_at  BIGINT
+  );
+
+  CREATE TABLE reads (
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    user_id         TEXT COLLATE "C" NOT NULL,
+    pos             BIGINT NOT NULL,
+    read_at         BIGINT NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  );
+
+  CREATE TABLE recall_jobs (
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    actor_id        TEXT COLLATE "C" NOT NULL,
+    params          TEXT COLLATE "C" NOT NULL,
+    status          TEXT COLLATE "C" NOT NULL,
+    total           BIGINT NOT NULL,
+    results         TEXT COLLATE "C" NOT NULL,
+    created_at      BIGINT NOT NULL,
+    finished_at     BIGINT
+  );
+
+  CREATE TABLE consent_requests (
+    -- Insertion order, the tie-break SQLite takes from its rowid.
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    message_id      TEXT COLLATE "C" NOT NULL,
+    requester_id    TEXT COLLATE "C" NOT NULL,
+    reason          TEXT COLLATE "C",
+    status          TEXT COLLATE "C" NOT NULL
+                    CHECK (status IN ('pending', 'approved', 'declined', 'cancelled', 'expired')),
+    created_at      BIGINT NOT NULL,
+    expires_at      BIGINT NOT NULL,
+    decided_by      TEXT COLLATE "C",
+    decided_at      BIGINT,
+    note            TEXT COLLATE "C"
+  );
+  CREATE INDEX consent_by_message ON consent_requests (message_id, created_at);
+  CREATE INDEX consent_by_conversation ON consent_requests (conversation_id, created_at);
+  CREATE INDEX consent_pending_by_expiry ON consent_requests (expires_at) WHERE status = 'pending';
+
+  CREATE TABLE user_settings (
+    user_id            TEXT COLLATE "C" PRIMARY KEY,
+    send_delay_seconds INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE held_messages (
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    sender_id       TEXT COLLATE "C" NOT NULL,
+    client_msg_id   TEXT COLLATE "C" NOT NULL,
+    type            TEXT COLLATE "C" NOT NULL,
+    body            TEXT COLLATE "C",
+    attachment_id   TEXT COLLATE "C",
+    reply_to        TEXT COLLATE "C",
+    corrects        TEXT COLLATE "C",
+    held_at         BIGINT NOT NULL,
+    deliver_at      BIGINT NOT NULL,
+    UNIQUE (sender_id, client_msg_id)
+  );
+  CREATE INDEX held_by_delivery ON held_messages (deliver_at);
+
+  -- The audit log (see the SQLite schema): rows are only ever inserted.
+  CREATE TABLE audit_log (
+    idx             BIGINT PRIMARY KEY CHECK (idx >= 0),
+    entry           TEXT COLLATE "C" NOT NULL,
+    leaf_hash       TEXT COLLATE "C" NOT NULL,
+    root_after      TEXT COLLATE "C" NOT NULL,
+    conversation_id TEXT COLLATE "C",
+    message_id      TEXT COLLATE "C"
+  );
+  CREATE INDEX audit_by_message ON audit_log (message_id) WHERE message_id IS NOT NULL;
+  CREATE INDEX audit_by_conversation ON audit_log (conversation_id) WHERE conversation_id IS NOT NULL;
+  -- The accumulator. Its one row exists from the start (size 0 reads as "no state"), so that every
+  -- appender can lock it with SELECT … FOR UPDATE — even the first, when there is no log yet.
+  CREATE TABLE audit_state (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    size  BIGINT NOT NULL,
+    nodes TEXT COLLATE "C" NOT NULL
+  );
+  INSERT INTO audit_state (id, size, nodes) VALUES (1, 0, '[]');
+  CREATE TABLE audit_checkpoints (
+    tree_size BIGINT NOT NULL,
+    root_hash TEXT COLLATE "C" NOT NULL,
+    issued_at TEXT COLLATE "C" NOT NULL,
+    key_id    TEXT COLLATE "C" NOT NULL,
+    signature TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (tree_size, issued_at)
+  );
+
+  -- Encryption at rest: ids of data keys to destroy.
+  CREATE TABLE key_shred_queue (
+    key_id    TEXT COLLATE "C" PRIMARY KEY,
+    queued_at BIGINT NOT NULL
+  );
+  -- Compliance hold: recalled content sealed under the compliance key, until hold_until.
+  CREATE TABLE compliance_holds (
+    message_id      TEXT COLLATE "C" PRIMARY KEY,
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    sender_id       TEXT COLLATE "C" NOT NULL,
+    type            TEXT COLLATE "C" NOT NULL,
+    sealed_body     BYTEA,
+    sent_at         BIGINT NOT NULL,
+    recalled_at     BIGINT NOT NULL,
+    hold_until      BIGINT NOT NULL
+  );
+  CREATE INDEX holds_by_expiry ON compliance_holds (hold_until);
+  CREATE INDEX holds_by_conversation ON compliance_holds (conversation_id, recalled_at);
+  `,
+];
+
+export const storageMigrations: MigrationSet = {
+  what: 'database schema',
+  table: 'schema_migrations',
+  // "RTR\0": Retract's advisory lock namespace; 0 is the storage schema.
+  lockKey: 0x52545200,
+  migrations,
+};
