@@ -4,41 +4,13 @@ import type {
   AuditStateRecord,
   AuditTargetQuery,
 } from '../audit-records.js';
+import {
+  toAuditCheckpoint as toCheckpoint,
+  toAuditRow as toRow,
+  type AuditCheckpointRow as CheckpointRow,
+  type AuditLogRow as RowRow,
+} from '../rows.js';
 import type { Connection } from './pool.js';
-
-interface RowRow {
-  idx: number;
-  entry: string;
-  leaf_hash: string;
-  root_after: string;
-  conversation_id: string | null;
-  message_id: string | null;
-}
-
-interface CheckpointRow {
-  tree_size: number;
-  root_hash: string;
-  issued_at: string;
-  key_id: string;
-  signature: string;
-}
-
-const toRow = (r: RowRow): AuditRowRecord => ({
-  index: r.idx,
-  entry: r.entry,
-  leafHash: r.leaf_hash,
-  rootAfter: r.root_after,
-  conversationId: r.conversation_id,
-  messageId: r.message_id,
-});
-
-const toCheckpoint = (r: CheckpointRow): AuditCheckpointRecord => ({
-  treeSize: r.tree_size,
-  rootHash: r.root_hash,
-  issuedAt: r.issued_at,
-  keyId: r.key_id,
-  signature: r.signature,
-});
 
 /**
  * The audit log's part of the PostgreSQL backend (tables `audit_log`, `audit_state`,
