@@ -54,7 +54,9 @@ export async function askConsent(
         if (decision.code !== 'needs_consent') throw new AppError(decision.code, { ...decision.facts });
     }
     const latest = await tx.latestConsentRequest(messageId);
-    if (latest?.status === 'pending') return { request: latest, stepped: null };
+    if (latest?.status === 'pending') {
+      return { request: latest, view: (await describe(tx, actor, latest)).view, stepped: null };
+    }
     if (latest?.status === 'declined')
       throw new AppError('consent_declined', { consentRequestId: latest.id });
     const now = ctx.clock.now();
@@ -73,11 +75,12 @@ export async function askConsent(
     };
     await tx.insertConsentRequest(request);
     const conversation = await requireConversation(tx, request.conversationId);
-    return { request, stepped: await announce(tx, conversation, 'consent.requested', request, now) };
+    const stepped = await announce(tx, conversation, 'consent.requested', request, now);
+    return { request, view: (await describe(tx, actor, request)).view, stepped };
   });
   if (outcome.stepped) await publish(ctx, outcome.stepped);
   ctx.metrics.consentSteps.inc({ step: outcome.stepped ? 'requested' : 'repeated' });
-  return { request: await viewFor(ctx, actor, outcome.request), created: outcome.stepped !== null };
+  return { request: outcome.view, created: outcome.stepped !== null };
 }
 
 /** Requests the caller made or may decide, newest first. */
@@ -122,7 +125,7 @@ export async function stepConsent(
   input: { note?: string | undefined } = {},
 ): Promise<{ request: api.ConsentRequestView; recall?: api.ConsentApproveResponse['recall'] }> {
   const note = input.note?.trim() ? input.note.trim() : null;
-  const outcome = await ctx.storage.transaction(async (tx) => {
+  async function stepInTx(tx: StorageTx) {
     const request = await tx.findConsentRequest(requestId);
     if (!request) throw new AppError('not_found');
     const conversation = await requireConversation(tx, request.conversationId);
@@ -208,6 +211,11 @@ export async function stepConsent(
     };
     const erasure = await eraseInTx(tx, ctx, message, tombstone, why);
     return { ...ended, refused: null, erasure, tombstone };
+  }
+  const outcome = await ctx.storage.transaction(async (tx) => {
+    const done = await stepInTx(tx);
+    // The caller's view of the request as it ended, read in the same transaction.
+    return { ...done, view: (await describe(tx, actor, done.request)).view };
   });
 
   if (outcome.stepped) await publish(ctx, outcome.stepped);
@@ -215,7 +223,7 @@ export async function stepConsent(
   if (erasure) await finishErasures(ctx, [erasure]);
   if (outcome.stepped) ctx.metrics.consentSteps.inc({ step: outcome.request.status });
   if (outcome.refused !== null) throw new AppError('consent_not_pending', { status: outcome.refused });
-  const request = await viewFor(ctx, actor, outcome.request);
+  const request = outcome.view;
   if (!('tombstone' in outcome) || outcome.tombstone === undefined) return { request };
   ctx.metrics.recalls.inc({ outcome: 'recalled' });
   return {
@@ -295,10 +303,6 @@ async function requireConversation(tx: StorageReader, id: string): Promise<Conve
   const conversation = await tx.findConversation(id);
   if (!conversation) throw new AppError('not_found');
   return conversation;
-}
-
-async function viewFor(ctx: ActionContext, actor: Actor, r: ConsentRequestRecord) {
-  return (await ctx.storage.read((tx) => describe(tx, actor, r))).view;
 }
 
 /** The request as this caller sees it: `canDecide` while they may decide and it is still pending. */

@@ -90,3 +90,20 @@ export function isKeyExistsError(error: unknown): error is KeyExistsError {
 export function isInvalidKeyIdError(error: unknown): error is InvalidKeyIdError {
   return error instanceof InvalidKeyIdError;
 }
+
+/**
+ * The id's data key: a new one, or the live one another writer already made under this id (a held
+ * message delivered now, or a concurrent upload of one attachment). `created` says which.
+ */
+export async function createOrGetKey(
+  keys: KeyStore,
+  keyId: string,
+): Promise<{ readonly key: Buffer; readonly created: boolean }> {
+  try {
+    return { key: await keys.create(keyId), created: true };
+  } catch (error) {
+    const existing = isKeyExistsError(error) ? await keys.get(keyId) : null;
+    if (!existing) throw error;
+    return { key: existing, created: false };
+  }
+}

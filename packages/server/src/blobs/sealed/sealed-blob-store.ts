@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BLOB_SEAL_OVERHEAD, openBlob, sealBlob } from '../../keys/blob-sealing.js';
-import { isKeyExistsError, type KeyStore } from '../../keys/key-store.js';
+import { createOrGetKey, type KeyStore } from '../../keys/key-store.js';
 import {
   assertBlobId,
   assertBlobLimits,
@@ -27,22 +27,10 @@ export function sealedBlobStore(inner: BlobStore, keys: KeyStore): BlobStore {
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
-  async function keyFor(id: string): Promise<Buffer> {
-    const existing = await keys.get(id);
-    if (existing) return existing;
-    try {
-      return await keys.create(id);
-    } catch (error) {
-      // Concurrent puts of one id: the first creates the key, the others use it.
-      const created = isKeyExistsError(error) ? await keys.get(id) : null;
-      if (!created) throw error;
-      return created;
-    }
-  }
-
   async function put(id: string, data: BlobSource, limits: BlobLimits): Promise<StoredBlob> {
     const plain = await gather(data, limits.maxBytes);
-    const key = await keyFor(id);
+    // Concurrent puts of one id: the first creates the key, the others use it.
+    const { key } = await createOrGetKey(keys, id);
     await inner.put(id, sealBlob(key, plain, id), { maxBytes: limits.maxBytes + BLOB_SEAL_OVERHEAD });
     return { size: plain.length, sha256: createHash('sha256').update(plain).digest('hex') };
   }

@@ -1,5 +1,4 @@
-import type { KeyStore } from '../../keys/key-store.js';
-import { isKeyExistsError } from '../../keys/key-store.js';
+import { createOrGetKey, type KeyStore } from '../../keys/key-store.js';
 import { sealForHold } from '../../keys/compliance-key.js';
 import { openMessageBody, sealMessageBody } from '../../keys/sealing.js';
 import type { HeldMessageRecord, MessageRecord, StoredEvent, TombstoneRecord } from '../records.js';
@@ -43,20 +42,12 @@ const SEALED = 'sealed:v1:';
 export function sealedStorage(inner: Storage, options: SealedStorageOptions): SealedStorage {
   const { keys, hold } = options;
 
-  /** The id's data key: new for a new message; the one it was held with for a delivered held message. */
-  async function keyFor(id: string): Promise<Buffer> {
-    try {
-      return await keys.create(id);
-    } catch (error) {
-      if (!isKeyExistsError(error)) throw error;
-      const existing = await keys.get(id);
-      if (!existing) throw error;
-      return existing;
-    }
+  /** The sealed body, and whether its key already existed (a held message being delivered). */
+  async function seal(id: string, body: string | null): Promise<{ body: string | null; reused: boolean }> {
+    if (body === null) return { body: null, reused: false };
+    const { key, created } = await createOrGetKey(keys, id);
+    return { body: SEALED + sealMessageBody(key, body, id).toString('base64'), reused: !created };
   }
-
-  const seal = async (id: string, body: string | null): Promise<string | null> =>
-    body === null ? null : SEALED + sealMessageBody(await keyFor(id), body, id).toString('base64');
 
   /** Opens the bodies of these records with one key store lookup. A destroyed key reads as erased. */
   async function openAll<T extends { readonly id: string; readonly body: string | null }>(
@@ -103,14 +94,16 @@ export function sealedStorage(inner: Storage, options: SealedStorageOptions): Se
     const read = reader(tx);
     const overrides: Partial<StorageTx> = {
       async insertMessage(m): Promise<MessageRecord> {
-        // A held message delivered now keeps the key it was held with, even though cancelling it in
-        // this same transaction queued that key for destruction.
-        await tx.clearKeyShreds([m.id]);
-        const stored = await tx.insertMessage({ ...m, body: await seal(m.id, m.body) });
+        const sealed = await seal(m.id, m.body);
+        // A held message delivered now keeps the key it was held with, although removing it from the
+        // held messages in this transaction queued that key for destruction. New messages (the hot
+        // path) have nothing queued and skip this.
+        if (sealed.reused) await tx.clearKeyShreds([m.id]);
+        const stored = await tx.insertMessage({ ...m, body: sealed.body });
         return { ...stored, body: m.body };
       },
       async insertHeldMessage(h: HeldMessageRecord): Promise<void> {
-        await tx.insertHeldMessage({ ...h, body: await seal(h.id, h.body) });
+        await tx.insertHeldMessage({ ...h, body: (await seal(h.id, h.body)).body });
       },
       async deleteHeldMessage(id: string): Promise<boolean> {
         const deleted = await tx.deleteHeldMessage(id);
