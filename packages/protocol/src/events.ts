@@ -19,7 +19,8 @@ export const MemberAddedEvent = Type.Object({
   ...base,
   type: Type.Literal('member.added'),
   conversationId: Id,
-  member: Member,
+  /** Everyone one request added, in one event: adding a thousand people is one event, not a thousand. */
+  members: Type.Array(Member, { minItems: 1 }),
 });
 export const MemberRemovedEvent = Type.Object({
   ...base,

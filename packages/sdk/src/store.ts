@@ -120,7 +120,9 @@ export class TimelineStore {
         this.#putConversation(event.conversation);
         break;
       case 'member.added':
-        this.#conversations.get(event.conversationId)?.members.set(event.member.userId, event.member);
+        for (const member of event.members) {
+          this.#conversations.get(event.conversationId)?.members.set(member.userId, member);
+        }
         break;
       case 'member.removed':
         this.#removeMember(event);

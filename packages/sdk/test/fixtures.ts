@@ -55,7 +55,7 @@ export const ev = {
     return { seq, at: at(seq), type: 'conversation.created', conversation: conv };
   },
   memberAdded(seq: number, conversationId: string, added: Member): EventOf<'member.added'> {
-    return { seq, at: at(seq), type: 'member.added', conversationId, member: added };
+    return { seq, at: at(seq), type: 'member.added', conversationId, members: [added] };
   },
   memberRemoved(seq: number, conversationId: string, userId: string): EventOf<'member.removed'> {
     return { seq, at: at(seq), type: 'member.removed', conversationId, userId };

@@ -132,7 +132,7 @@ export class Model {
         const added = member(action.user, 'member', this.#clock);
         conversation.members.push(added);
         if (isMember(conversation, me))
-          this.#emit({ type: 'member.added', conversationId: conversation.id, member: added });
+          this.#emit({ type: 'member.added', conversationId: conversation.id, members: [added] });
         return;
       }
       case 'remove': {

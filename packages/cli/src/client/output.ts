@@ -26,7 +26,7 @@ export function describeEvent(e: Event): string {
     case 'conversation.created':
       return `${head} ${e.conversation.id} ${e.conversation.kind} ${e.conversation.title ?? ''} (${e.conversation.members.map((m) => m.username).join(', ')})`;
     case 'member.added':
-      return `${head} ${e.member.username} → ${e.conversationId} as ${e.member.role}`;
+      return `${head} ${e.members.map((m) => `${m.username} (${m.role})`).join(', ')} → ${e.conversationId}`;
     case 'conversation.read':
       return `${head} ${e.userId} read ${e.conversationId} up to ${e.upTo}`;
     case 'member.removed':

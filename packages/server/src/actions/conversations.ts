@@ -173,20 +173,21 @@ export async function addMembers(
       );
     }
     const members = await tx.listMembers(conversationId);
-    for (const u of newcomers) {
-      const member = members.find((m) => m.userId === u.id);
-      if (!member) continue;
-      const others = members.map((m) => m.userId).filter((id) => id !== u.id && before.has(id));
-      const pair = memberAdded(conversationId, memberView(member), now);
-      publications.push([pair, await tx.appendEvent(pair.stored, others)]);
-    }
     const view = conversationView(conversation, members);
     if (newcomers.length > 0) {
-      const pair = conversationCreated(view, now);
+      // One event for the whole request, to those who were members before it.
+      const added = new Set(newcomers.map((u) => u.id));
+      const pair = memberAdded(
+        conversationId,
+        members.filter((m) => added.has(m.userId)).map(memberView),
+        now,
+      );
+      publications.push([pair, await tx.appendEvent(pair.stored, [...before])]);
+      const created = conversationCreated(view, now);
       publications.push([
-        pair,
+        created,
         await tx.appendEvent(
-          pair.stored,
+          created.stored,
           newcomers.map((u) => u.id),
         ),
       ]);

@@ -80,10 +80,10 @@ export function conversationCreated(conversation: Conversation, at: number): Eve
   };
 }
 
-export function memberAdded(conversationId: string, member: Member, at: number): EventPair {
+export function memberAdded(conversationId: string, members: readonly Member[], at: number): EventPair {
   return {
-    stored: { type: 'member.added', conversationId, messageId: null, at, data: { member } },
-    live: { type: 'member.added', at: iso(at), conversationId, member },
+    stored: { type: 'member.added', conversationId, messageId: null, at, data: { members } },
+    live: { type: 'member.added', at: iso(at), conversationId, members: [...members] },
   };
 }
 

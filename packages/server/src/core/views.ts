@@ -159,7 +159,8 @@ export function renderStoredEvent(
         at,
         type: e.type,
         conversationId: e.conversationId ?? '',
-        member: d['member'] as Member,
+        // Events stored before batching hold a single `member`.
+        members: (d['members'] as Member[] | undefined) ?? [d['member'] as Member],
       };
     case 'conversation.read':
       return {
