@@ -27,6 +27,15 @@ export interface BenchOptions {
   readonly cpuProfDir: string | undefined;
   readonly json: boolean;
   readonly progress: boolean;
+  /** Set by --cluster: measure one node against several sharing PostgreSQL and a Redis bus. */
+  readonly cluster: ClusterOptions | undefined;
+}
+
+export interface ClusterOptions {
+  /** A PostgreSQL server URL; the bench creates a database of its own there per topology, dropped after. */
+  readonly storeUrl: string;
+  readonly busUrl: string;
+  readonly nodes: number;
 }
 
 export interface BenchFlags {
@@ -49,7 +58,14 @@ export interface BenchFlags {
   cpuProf?: string;
   json?: boolean;
   progress: boolean;
+  cluster?: boolean;
+  store: string;
+  bus: string;
+  nodes: string;
 }
+
+/** With --cluster the load is 3,000 connected devices, both for throughput and for the recall group. */
+export const clusterDefaults = { groups: '300', members: '10', window: '1', devices: '3000' } as const;
 
 export const defaults = {
   groups: '20',
@@ -66,9 +82,28 @@ export const defaults = {
   recallVia: 'both',
   timeout: '30',
   maxTime: '600',
+  store: 'postgres://postgres@127.0.0.1:5432/postgres',
+  bus: 'redis://127.0.0.1:6379',
+  nodes: '3',
 } as const;
 
-export function parseBenchFlags(flags: BenchFlags): BenchOptions {
+/**
+ * `groups`, `members`, `window` and `devices` are optional in the flags: their defaults depend on
+ * --cluster (see `clusterDefaults`).
+ */
+export function parseBenchFlags(
+  given: Omit<BenchFlags, 'groups' | 'members' | 'window' | 'devices'> &
+    Partial<Pick<BenchFlags, 'groups' | 'members' | 'window' | 'devices'>>,
+): BenchOptions {
+  const cluster = given.cluster === true;
+  const base = cluster ? clusterDefaults : defaults;
+  const flags: BenchFlags = {
+    ...given,
+    groups: given.groups ?? base.groups,
+    members: given.members ?? base.members,
+    window: given.window ?? base.window,
+    devices: given.devices ?? base.devices,
+  };
   const recallVia = flags.recallVia;
   if (recallVia !== 'http' && recallVia !== 'ws' && recallVia !== 'both') {
     throw new Error(`--recall-via must be http, ws or both, got '${recallVia}'`);
@@ -82,7 +117,7 @@ export function parseBenchFlags(flags: BenchFlags): BenchOptions {
     warmupMs: seconds(flags.warmup, '--warmup', 0, 60),
     bodyBytes: int(flags.bodyBytes, '--body-bytes', 1, 16_000),
     httpSockets: int(flags.httpSockets, '--http-sockets', 1, 4096),
-    devices: int(flags.devices, '--devices', 2, 1000),
+    devices: int(flags.devices, '--devices', 2, cluster ? 10_000 : 1000),
     recalls: int(flags.recalls, '--recalls', 1, 10_000),
     recallWarmup: int(flags.recallWarmup, '--recall-warmup', 0, 1000),
     recallVia,
@@ -93,11 +128,31 @@ export function parseBenchFlags(flags: BenchFlags): BenchOptions {
     cpuProfDir: flags.cpuProf,
     json: flags.json === true,
     progress: flags.progress,
+    cluster: cluster
+      ? {
+          storeUrl: url(flags.store, '--store', ['postgres:', 'postgresql:']),
+          busUrl: url(flags.bus, '--bus', ['redis:', 'rediss:']),
+          nodes: int(flags.nodes, '--nodes', 2, 8),
+        }
+      : undefined,
   };
   if (options.groups * options.members > 10_000) {
     throw new Error('--groups × --members must stay at or under 10000 devices');
   }
   return options;
+}
+
+function url(raw: string, name: string, schemes: readonly string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be a URL, got '${raw}'`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new Error(`${name} must be a ${schemes.join(' or ')}// URL, got '${raw}'`);
+  }
+  return raw;
 }
 
 function int(raw: string, name: string, min: number, max: number): number {

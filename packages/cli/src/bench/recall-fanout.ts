@@ -142,7 +142,12 @@ async function everyDevice<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${what}: ${reached}/${devices.length} devices after ${timeoutMs} ms`)),
+      () =>
+        reject(
+          new Error(
+            `${what}: ${reached}/${devices.length} devices after ${timeoutMs} ms${closedSummary(devices, times)}`,
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -153,4 +158,16 @@ async function everyDevice<T>(
     clearTimeout(timer);
     for (const device of devices) device.peer.onEvent = () => {};
   }
+}
+
+/** Of the devices not reached, how many the server had disconnected, by close code and reason. */
+function closedSummary(devices: readonly Device[], times: Float64Array): string {
+  const byCause = new Map<string, number>();
+  devices.forEach((device, i) => {
+    if (times[i] !== 0 || !device.peer.closed) return;
+    const cause = `${device.peer.closed.code} ${device.peer.closed.reason}`.trim();
+    byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+  });
+  if (byCause.size === 0) return '';
+  return `; of those not reached, closed by the server: ${[...byCause].map(([c, n]) => `${n} × ${c}`).join(', ')}`;
 }

@@ -1,15 +1,10 @@
+import type { Machine } from './environment.js';
 import type { FanoutResult } from './recall-fanout.js';
 import type { ThroughputResult } from './throughput.js';
 
 /** What one `retract bench` run found; printed as tables or, with --json, as this object. */
 export interface BenchResults {
-  readonly environment: {
-    readonly node: string;
-    readonly platform: string;
-    readonly cpus: number;
-    readonly cpuModel: string;
-    /** 1-minute load average when the run started and ended: other work on the machine skews rates. */
-    readonly loadAverage: { readonly start: number; readonly end: number };
+  readonly environment: Machine & {
     /** The settings that differ from a production server, stated with the results. */
     readonly server: {
       readonly storage: string;

@@ -63,7 +63,7 @@ export async function connectAccounts(
   const devices: Device[] = [];
   try {
     await mapLimit(accounts, CONNECT_CONCURRENCY, async (account) => {
-      const peer = await Peer.connect(wsUrl, account.token, timeoutMs);
+      const peer = await Peer.connect(wsUrl, account.token, timeoutMs, { reconnect: true });
       devices.push({ peer, userId: account.userId, token: account.token });
       bar.increment();
     });

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, platform, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killChildren, startChild, type Child } from './child.js';
 import { closeDevices, type Device } from './devices.js';
+import { machine } from './environment.js';
 import { HttpClient } from './http-client.js';
 import type { BenchOptions } from './options.js';
 import { recallPhase, throughputPhase, type Session } from './phases.js';
@@ -46,11 +47,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const recall = o.recall ? await part('recall', recallPhase) : undefined;
     return {
       environment: {
-        node: process.version,
-        platform: `${platform()} ${process.arch}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+        ...machine(loadAtStart),
         server: {
           storage: `embedded SQLite in a temp dir, fresh for each part (WAL, synchronous=${SYNCHRONOUS})`,
           passwordHashCost: PASSWORD_HASH_COST,

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { parseBenchFlags, defaults, type BenchFlags } from '../bench/options.js';
+import { renderClusterReport } from '../bench/cluster-report.js';
+import { runClusterBench } from '../bench/cluster-run.js';
+import { clusterDefaults, parseBenchFlags, defaults, type BenchFlags } from '../bench/options.js';
 import { renderReport } from '../bench/report.js';
 import { runBench } from '../bench/run.js';
 
@@ -13,12 +15,11 @@ export function benchCommand(program: Command): void {
         'dir, auth.passwordHashCost 1024, log.level silent); everything is bounded and the children are ' +
         'stopped by PID at the end.',
     )
-    .option('--groups <n>', 'throughput: number of groups', defaults.groups)
-    .option('--members <n>', 'throughput: members per group, one connected device each', defaults.members)
+    .option('--groups <n>', `throughput: number of groups ${both('groups')}`)
+    .option('--members <n>', `throughput: members per group, one connected device each ${both('members')}`)
     .option(
       '--window <n>',
-      'throughput: outstanding sends per device (WS reply or HTTP response awaited)',
-      defaults.window,
+      `throughput: outstanding sends per device (WS reply or HTTP response awaited) ${both('window')}`,
     )
     .option(
       '--duration <s>',
@@ -37,7 +38,10 @@ export function benchCommand(program: Command): void {
       'keep-alive connections for the HTTP rows and setup (HTTP sends queue beyond this)',
       defaults.httpSockets,
     )
-    .option('--devices <n>', 'recall: devices in the group (users × 1 device, max 1000)', defaults.devices)
+    .option(
+      '--devices <n>',
+      `recall: devices in the group, users × 1 device (max 1000; 10000 with --cluster) ${both('devices')}`,
+    )
     .option('--recalls <n>', 'recall: measured recalls per row', defaults.recalls)
     .option('--recall-warmup <n>', 'recall: uncounted warm-up rounds before each row', defaults.recallWarmup)
     .addOption(
@@ -57,6 +61,18 @@ export function benchCommand(program: Command): void {
     )
     .option('--max-time <s>', 'abort the whole run after this many seconds', defaults.maxTime)
     .option('--cpu-prof <dir>', 'write a V8 CPU profile (.cpuprofile) of the Retract server child into <dir>')
+    .option(
+      '--cluster',
+      'instead: the same load against 1 node on embedded SQLite, 1 node on PostgreSQL + Redis, and --nodes ' +
+        'nodes sharing them, in one run (throughput over WS and HTTP recall fan-out; no raw relay)',
+    )
+    .option(
+      '--store <url>',
+      'with --cluster: PostgreSQL server; a database per topology is created and dropped',
+      defaults.store,
+    )
+    .option('--bus <url>', 'with --cluster: Redis server for the bus', defaults.bus)
+    .option('--nodes <n>', 'with --cluster: nodes in the multi-node topology (2–8)', defaults.nodes)
     .option('--json', 'print the results as JSON on stdout instead of tables')
     .option('--no-progress', 'no progress bars on stderr')
     .addHelpText(
@@ -65,16 +81,33 @@ export function benchCommand(program: Command): void {
 Targets stated in the output: Retract delivers at least half the raw relay's events/s, and a recall
 reaches all 1,000 devices with p99 under 50 ms. Defaults finish in well under 3 minutes on 2 cores.
 
+With --cluster the defaults become 3,000 connected devices (300 groups × 10 members, window 1) and a
+recall group of 3,000; PostgreSQL and Redis must be reachable at --store and --bus.
+
 Examples:
   retract bench
   retract bench --groups 50 --members 4 --duration 10
   retract bench --no-throughput --devices 500 --recalls 200 --recall-via ws
-  retract bench --cpu-prof ./profiles --json > bench.json`,
+  retract bench --cpu-prof ./profiles --json > bench.json
+  retract bench --cluster
+  retract bench --cluster --store postgres://bench@db.internal:5432/postgres --bus redis://cache:6379`,
     )
     .action(async (_local: BenchFlags, command: Command) => {
       // With globals: the root program may define --json too, and then it is parsed there.
       const options = parseBenchFlags(command.optsWithGlobals<BenchFlags>());
+      if (options.cluster) {
+        const results = await runClusterBench(options, options.cluster);
+        process.stdout.write(
+          options.json ? `${JSON.stringify(results, null, 2)}\n` : renderClusterReport(results),
+        );
+        return;
+      }
       const results = await runBench(options);
       process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : renderReport(results));
     });
+}
+
+/** "(default: 20; 300 with --cluster)" for the options whose default depends on --cluster. */
+function both(name: keyof typeof clusterDefaults): string {
+  return `(default: ${defaults[name]}; ${clusterDefaults[name]} with --cluster)`;
 }
