@@ -10,6 +10,8 @@ import { tailCommand } from './commands/tail.js';
 import { policyCommand } from './commands/policy.js';
 import { consentCommand } from './commands/consent.js';
 import { auditCommand } from './commands/audit.js';
+import { statsCommand } from './commands/stats.js';
+import { simulateCommand } from './commands/simulate.js';
 
 /** The whole command tree; `main.ts` runs it, tests read its help without spawning a process each time. */
 export function buildProgram(env: Environment): Command {
@@ -34,6 +36,8 @@ export function buildProgram(env: Environment): Command {
   policyCommand(program, env);
   consentCommand(program, env);
   auditCommand(program, env);
+  statsCommand(program, env);
+  simulateCommand(program, env);
   benchCommand(program);
   return program;
 }

@@ -1,4 +1,5 @@
 export * as api from './api.js';
+export * as stats from './stats.js';
 export { errorRegistry, errorCodes, errorPayload, isErrorCode } from './errors.js';
 export type { ErrorBody, ErrorCode, ErrorPayload, ErrorSpec } from './errors.js';
 export { Event as EventSchema, consentEventTypes } from './events.js';

@@ -1,4 +1,4 @@
-import type { api } from '@retract/protocol';
+import type { api, stats } from '@retract/protocol';
 import { apiErrorFromResponse, NetworkError, ProtocolError, type HeaderReader } from './errors.js';
 
 /** The part of a fetch Response the SDK reads, so any fetch implementation fits. */
@@ -218,6 +218,20 @@ export class HttpApi {
   auditEvidence(query: api.EvidenceQuery): Promise<api.EvidenceBundle> {
     return this.#request('GET', '/v1/audit/evidence', {
       query: { messageId: query.messageId, conversationId: query.conversationId },
+    });
+  }
+
+  /** Server admins: recall figures over a period (default: the last 7 days, the server's zone). */
+  stats(query: stats.StatsQuery = {}): Promise<stats.RecallStats> {
+    return this.#request('GET', '/v1/admin/stats', {
+      query: { from: query.from, to: query.to, tz: query.tz },
+    });
+  }
+
+  /** Server admins: how many window denials in the period a window of `windowSeconds` would have allowed. */
+  whatIf(query: stats.WhatIfQuery): Promise<stats.WhatIf> {
+    return this.#request('GET', '/v1/admin/stats/what-if', {
+      query: { from: query.from, to: query.to, tz: query.tz, windowSeconds: query.windowSeconds },
     });
   }
 

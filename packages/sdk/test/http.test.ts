@@ -77,6 +77,22 @@ describe('HttpApi', () => {
     assert.equal(fetch.calls[1]?.url.pathname, '/v1/conversations/c_1/members/u%2F2');
   });
 
+  it('asks for recall analytics with the query in the URL, leaving out what is not given', async () => {
+    const fetch = fakeFetch(() => respond(200, { ok: true }));
+    const http = new HttpApi({ baseUrl: base, token: 'tok', fetch });
+    const at = (i: number) => fetch.calls[i]!.url.pathname + fetch.calls[i]!.url.search;
+    await http.stats();
+    assert.equal(at(0), '/v1/admin/stats');
+    await http.stats({ from: '2026-03-01T00:00:00Z', tz: 'Asia/Kolkata' });
+    assert.equal(at(1), '/v1/admin/stats?from=2026-03-01T00%3A00%3A00Z&tz=Asia%2FKolkata');
+    await http.whatIf({ windowSeconds: 300, to: '2026-03-08T00:00:00Z' });
+    assert.equal(at(2), '/v1/admin/stats/what-if?to=2026-03-08T00%3A00%3A00Z&windowSeconds=300');
+    for (const call of fetch.calls) {
+      assert.equal(call.method, 'GET');
+      assert.equal(call.body, undefined);
+    }
+  });
+
   it('sends no Authorization header without a token', async () => {
     const fetch = fakeFetch(() => respond(201, { user: { id: 'u_1', username: 'ann' } }));
     const http = new HttpApi({ baseUrl: base, fetch });

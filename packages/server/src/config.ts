@@ -1,3 +1,4 @@
+import { isTimeZone } from './core/analytics/time-zone.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import {
@@ -154,6 +155,30 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /**
+     * Recall analytics (docs/analytics.md): counts of recall attempts per quarter hour, never content.
+     * `timeZone` (IANA) sets the days and hours the figures are reported in unless a request names another;
+     * a denial's follow-up is what its sender does within `followUpSeconds`.
+     */
+    analytics: Type.Object(
+      {
+        timeZone: Type.String({ default: 'UTC', minLength: 1, maxLength: 64 }),
+        retentionDays: Type.Integer({ default: 400, minimum: 1, maximum: 36500 }),
+        followUpSeconds: Type.Integer({ default: 600, minimum: 1, maximum: 86_400 }),
+      },
+      { ...strict, default: {} },
+    ),
+    /**
+     * For simulations only (`retract simulate`): the server's clock starts at `start` (ISO) and runs
+     * `speed` times faster than real time, so a day of traffic fits in a minute. Leave unset in production.
+     */
+    clock: Type.Object(
+      {
+        start: Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()], { default: null }),
+        speed: Type.Number({ default: 1, minimum: 1, maximum: 100_000 }),
+      },
+      { ...strict, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(
@@ -205,6 +230,14 @@ export function loadConfig(input: unknown): ServerConfig {
     if (!checked.ok) problems.push(...checked.errors.map((e) => `/policy/${scope}${formatPolicyError(e)}`));
   }
   problems.push(...backendProblems(config));
+  if (config.clock.start !== null && !Number.isFinite(Date.parse(config.clock.start))) {
+    problems.push(`/clock/start: '${config.clock.start}' is not a date and time (ISO 8601)`);
+  }
+  if (!isTimeZone(config.analytics.timeZone)) {
+    problems.push(
+      `/analytics/timeZone: '${config.analytics.timeZone}' is not a time zone this server knows (IANA name, e.g. Europe/Berlin)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -17,6 +17,20 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    // Recall analytics (actions/analytics): ids and content never go in a label, only small enums.
+    recallDelay: new Histogram({
+      name: 'retract_recall_attempt_delay_seconds',
+      help: 'Time from send to recall attempt (recalled or denied; not repeats of a recall, not bulk-job steps)',
+      labelNames: ['outcome_class'] as const,
+      buckets: [5, 10, 30, 60, 120, 300, 600, 1800, 3600, 86400],
+      registers: [registry],
+    }),
+    recallFollowUps: new Counter({
+      name: 'retract_recall_followups_total',
+      help: 'What the sender did after a denied recall, once known: correction, hide, message or none',
+      labelNames: ['follow_up'] as const,
+      registers: [registry],
+    }),
     sendsCancelled: new Counter({
       name: 'retract_sends_cancelled_total',
       help: 'Held messages cancelled by their sender before delivery (undo send)',

@@ -5,7 +5,7 @@ import type { ActionContext } from './actions/context.js';
 import type { Bus } from './bus/bus.js';
 import { openConfiguredBus, postgresBackend } from './backends.js';
 import { busBackendOf, storageBackendOf, type ServerConfig } from './config.js';
-import { systemClock, type Clock } from './core/clock.js';
+import { scaledClock, systemClock, type Clock } from './core/clock.js';
 import { buildHttpApp, type Server } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
@@ -22,6 +22,7 @@ import { loadOrCreateComplianceKey } from './keys/compliance-key.js';
 import { sealedStorage } from './storage/sealed/sealed-storage.js';
 import { expireHolds } from './actions/compliance.js';
 import { retireOld } from './actions/retention.js';
+import { sweepAnalytics } from './actions/analytics/index.js';
 import type { FaultHooks } from './actions/context.js';
 import { auditPathsOf } from './audit/paths.js';
 import { loadOrCreateSigningKey } from './audit/signing-key.js';
@@ -122,9 +123,10 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
         'or sockets on the other nodes will not hear of this node’s events until their next one',
     );
   }
+  const clock = parts.clock ?? clockOf(config, logger);
   const audit = createAuditService({
     storage,
-    clock: parts.clock ?? systemClock,
+    clock,
     ...signingKey,
     checkpointFile: auditPaths.checkpointFile,
   });
@@ -132,7 +134,7 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
     storage,
     blobs,
     bus,
-    clock: parts.clock ?? systemClock,
+    clock,
     config,
     compliance: hold,
     metrics: createMetrics(),
@@ -155,6 +157,9 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
     );
     expireConsentRequests(context).catch((error: unknown) =>
       logger.error({ err: error }, 'expiring consent requests failed'),
+    );
+    sweepAnalytics(context).catch((error: unknown) =>
+      logger.error({ err: error }, 'recall analytics sweep failed'),
     );
   }, 1000).unref();
   // Sign a checkpoint at the configured interval, when the log has grown since the last one. On shared
@@ -219,4 +224,15 @@ async function checkSameSigningKey(storage: Storage, keyId: string, keyPath: str
       `checkpoints (key id ${latest.keyId}): every node must use the same key files — copy the audit ` +
       'signing key, the master key and the compliance key from the first node (see README, "Running on several machines")',
   );
+}
+
+/** The system clock, unless the configuration asks for a simulation clock (`clock.start`, `clock.speed`). */
+function clockOf(config: ServerConfig, logger: PinoLogger): Clock {
+  if (config.clock.start === null && config.clock.speed === 1) return systemClock;
+  const start = config.clock.start === null ? Date.now() : Date.parse(config.clock.start);
+  logger.warn(
+    { start: new Date(start).toISOString(), speed: config.clock.speed },
+    'simulation clock: server time is not real time; for simulations only',
+  );
+  return scaledClock(start, config.clock.speed, () => Date.now());
 }

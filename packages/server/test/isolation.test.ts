@@ -305,6 +305,8 @@ describe('isolation between conversations', () => {
       ['GET', '/v1/audit/proofs/inclusion?index=0&treeSize=1'],
       ['GET', '/v1/audit/proofs/consistency?from=0&to=1'],
       ['GET', `/v1/audit/evidence?messageId=${aliceMessage.id}`],
+      ['GET', '/v1/admin/stats'],
+      ['GET', '/v1/admin/stats/what-if?windowSeconds=300'],
     ];
 
     it('the list above is every authenticated route in the OpenAPI document', async () => {

@@ -64,6 +64,8 @@ describe('operations endpoints', () => {
       '/v1/messages/{id}/recall',
       '/v1/messages/{id}/hide',
       '/v1/sync',
+      '/v1/admin/stats',
+      '/v1/admin/stats/what-if',
     ]) {
       assert.ok(path in doc.body.paths, `${path} is documented`);
     }

@@ -51,7 +51,8 @@ export function renderClusterReport(r: ClusterBenchResults): string {
           { header: 'vs 1 node SQLite', align: 'right' },
           { header: 'ack p50', align: 'right' },
           { header: 'ack p99', align: 'right' },
-          { header: 'lost', align: 'right' },
+          { header: 'refused', align: 'right' },
+          { header: 'undelivered', align: 'right' },
           { header: 'nodes CPU', align: 'right' },
           { header: 'CPU/msg', align: 'right' },
           { header: 'load gen CPU', align: 'right' },
@@ -65,7 +66,8 @@ export function renderClusterReport(r: ClusterBenchResults): string {
             vsBaseline(t),
             fmt.ms(tp.ack.p50),
             fmt.ms(tp.ack.p99),
-            fmt.int(tp.refused + tp.expected - tp.delivered),
+            fmt.int(tp.refused),
+            fmt.int(Math.max(0, tp.expected - tp.delivered)),
             fmt.pct(tp.cpu.nodes),
             tp.cpu.nodesUsPerMessage === null ? '–' : `${fmt.int(tp.cpu.nodesUsPerMessage)} µs`,
             fmt.pct(tp.cpu.loadGenerator),
@@ -77,6 +79,32 @@ export function renderClusterReport(r: ClusterBenchResults): string {
         '   nodes CPU = all Retract nodes together, as a share of one core (PostgreSQL and Redis not counted); ' +
           'CPU/msg = their CPU time per accepted message.',
       ),
+      pc.dim(
+        '   refused = attempts answered with an error, each retried after 100 ms with the same client message id ' +
+          '(nothing acknowledged is lost);',
+      ),
+      pc.dim('   undelivered = deliveries owed for acknowledged messages that never arrived.'),
+      ...measured
+        .filter((t) => t.throughput!.refused > 0)
+        .map((t) =>
+          pc.yellow(
+            `   ${t.name}: refused ${Object.entries(t.throughput!.refusals)
+              .map(([code, n]) => `${fmt.int(n)} × ${code}`)
+              .join(', ')}` +
+              (t.throughput!.refusals['unavailable']
+                ? ' (the node waited too long for a database connection and shed the request)'
+                : ''),
+          ),
+        ),
+      ...measured
+        .filter((t) => t.throughput!.delivered > t.throughput!.expected)
+        .map((t) =>
+          pc.yellow(
+            `   ${t.name}: ${fmt.int(t.throughput!.delivered - t.throughput!.expected)} deliveries more than ` +
+              'acknowledged sends owed: sends committed whose reply was lost with a closed socket (counted ' +
+              'refused; a retry with the same client message id returns the original).',
+          ),
+        ),
     );
   }
   if (recalled.length > 0) {

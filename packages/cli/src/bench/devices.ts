@@ -13,13 +13,11 @@ export interface Group {
   readonly devices: readonly Device[];
 }
 
-/** How a device sends a text message: resolves with the new message's id, or null when refused. */
-export type SendOp = (
-  device: Device,
-  group: Group,
-  clientMsgId: string,
-  body: string,
-) => Promise<string | null>;
+/** A send's outcome: the new message's id, or the error code it was refused with. */
+export type SendResult = { readonly id: string } | { readonly refused: string };
+
+/** How a device sends a text message. */
+export type SendOp = (device: Device, group: Group, clientMsgId: string, body: string) => Promise<SendResult>;
 
 /** How a device recalls a message: resolves true once the server acknowledged the recall. */
 export type RecallOp = (device: Device, messageId: string) => Promise<boolean>;

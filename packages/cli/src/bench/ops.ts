@@ -16,7 +16,8 @@ export const wsSend: SendOp = async (device, group, clientMsgId, body) => {
     clientMsgId,
     body,
   });
-  return reply.ok ? ((reply.result as MessageResult).message?.id ?? null) : null;
+  const id = reply.ok ? (reply.result as MessageResult).message?.id : undefined;
+  return id === undefined ? { refused: reply.error?.code ?? 'no message id' } : { id };
 };
 
 export const wsRecall: RecallOp = async (device, messageId) => {
@@ -27,14 +28,15 @@ export const wsRecall: RecallOp = async (device, messageId) => {
 export function httpSend(http: HttpClient): SendOp {
   return async (device, group, clientMsgId, body) => {
     try {
-      const res = await http.post<MessageResult>(
+      const res = await http.post<MessageResult & { error?: { code?: string } }>(
         `/v1/conversations/${group.conversationId}/messages`,
         { clientMsgId, body },
         tokenOf(device),
       );
-      return res.status === 201 ? (res.body.message?.id ?? null) : null;
+      const id = res.status === 201 ? res.body.message?.id : undefined;
+      return id === undefined ? { refused: res.body?.error?.code ?? `HTTP ${res.status}` } : { id };
     } catch {
-      return null;
+      return { refused: 'network error' };
     }
   };
 }

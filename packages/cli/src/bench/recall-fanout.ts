@@ -79,9 +79,9 @@ async function oneRound(run: FanoutRun, recall: RecallOp, clientMsgId: string, r
     devices,
     marker(CREATED, `"clientMsgId":"${clientMsgId}"`),
     async () => {
-      const id = await run.send(run.sender, run.group, clientMsgId, body);
-      if (id === null) throw new Error(`round ${round}: the send was refused`);
-      return id;
+      const sent = await run.send(run.sender, run.group, clientMsgId, body);
+      if ('refused' in sent) throw new Error(`round ${round}: the send was refused: ${sent.refused}`);
+      return sent.id;
     },
     run.timeoutMs,
     `round ${round}: message.created`,

@@ -25,6 +25,8 @@ export interface ThroughputRun {
 export interface ThroughputResult {
   readonly accepted: number;
   readonly refused: number;
+  /** Refused sends by error code (e.g. `unavailable`: the server shed load). */
+  readonly refusals: Readonly<Record<string, number>>;
   readonly delivered: number;
   /** Deliveries owed for what was accepted (accepted × group size); more than `delivered` means loss. */
   readonly expected: number;
@@ -36,6 +38,7 @@ export interface ThroughputResult {
 }
 
 const CREATED = Buffer.from('"type":"message.created"');
+const REFUSAL_BACKOFF_MS = 100;
 
 export async function runThroughput(run: ThroughputRun): Promise<ThroughputResult> {
   let delivered = 0;
@@ -52,22 +55,32 @@ export async function runThroughput(run: ThroughputRun): Promise<ThroughputResul
   let issued = 0;
   let accepted = 0;
   let refused = 0;
+  const refusals: Record<string, number> = {};
   let expected = 0;
   const start = performance.now();
   let lastAccept = start;
   const deadline = start + run.durationMs;
 
   const lane = async (group: Group, sender: Group['devices'][number]): Promise<void> => {
+    // A refused send is retried with the same client message id, as the SDK does: if it was committed
+    // after all (its reply lost with a closed socket), the retry returns the original, not a second copy.
+    let retrying: string | null = null;
     for (;;) {
       const sentAt = performance.now();
-      if (sentAt >= deadline || issued >= run.maxMessages) return;
-      const clientMsgId = `${run.label}-${issued++}`;
-      const id = await run.send(sender, group, clientMsgId, body);
+      if (sentAt >= deadline || (retrying === null && issued >= run.maxMessages)) return;
+      const clientMsgId: string = retrying ?? `${run.label}-${issued++}`;
+      const sent = await run.send(sender, group, clientMsgId, body);
       const now = performance.now();
-      if (id === null) {
+      if ('refused' in sent) {
         refused += 1;
+        refusals[sent.refused] = (refusals[sent.refused] ?? 0) + 1;
+        // As a client would: back off before trying again, rather than spin on a closed socket or an
+        // overloaded server (which would count thousands of refusals a second and starve the others).
+        await new Promise((resolve) => setTimeout(resolve, REFUSAL_BACKOFF_MS));
+        retrying = clientMsgId;
         continue;
       }
+      retrying = null;
       accepted += 1;
       expected += group.devices.length;
       lastAccept = now;
@@ -96,6 +109,7 @@ export async function runThroughput(run: ThroughputRun): Promise<ThroughputResul
   return {
     accepted,
     refused,
+    refusals,
     delivered,
     expected,
     acceptedPerSec: rate(accepted, lastAccept - start),

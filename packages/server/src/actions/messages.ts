@@ -9,6 +9,7 @@ import type { HeldMessageRecord, MessageRecord, NewMessage } from '../storage/re
 import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { requireMember } from './conversations.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
+import { noteSent, nothingAfterCommit } from './analytics/index.js';
 
 /** What a send asks for, once validated: the same whether delivered now or held for undo send. */
 export interface SendInput {
@@ -39,7 +40,9 @@ export async function sendMessage(
     const existing = await tx.findMessageByClientId(actor.userId, input.clientMsgId);
     if (existing) return { kind: 'retry' as const, existing, refs: await loadReferences(tx, [existing]) };
     const heldBefore = await tx.findHeldMessageByClientId(actor.userId, input.clientMsgId);
-    if (heldBefore) return { kind: 'held' as const, held: heldBefore, created: false };
+    if (heldBefore) {
+      return { kind: 'held' as const, held: heldBefore, created: false, analytics: nothingAfterCommit };
+    }
     await requireMember(tx, input.conversationId, actor.userId);
     await checkReferences(tx, actor, input);
     const type = input.type ?? 'text';
@@ -61,19 +64,32 @@ export async function sendMessage(
     };
     const now = ctx.clock.now();
     const { sendDelaySeconds } = await tx.findUserSettings(actor.userId);
+    // Analytics count a send when it is asked for, held or not: the sender's intent (the follow-up to a
+    // denied recall) is at request time, and a held message is counted once here, not again when the
+    // sweeper delivers it. Last in the transaction: see noteSent on lock order.
+    const note = async () =>
+      noteSent(
+        tx,
+        ctx,
+        { userId: actor.userId, conversationId: input.conversationId, corrects: draft.corrects !== null },
+        now,
+      );
     if (sendDelaySeconds > 0) {
       const held = { ...draft, heldAt: now, deliverAt: now + sendDelaySeconds * 1000 };
       await tx.insertHeldMessage(held);
-      return { kind: 'held' as const, held, created: true };
+      return { kind: 'held' as const, held, created: true, analytics: await note() };
     }
-    return { kind: 'created' as const, ...(await deliverInTx(tx, draft, now)) };
+    const delivered = await deliverInTx(tx, draft, now);
+    return { kind: 'created' as const, ...delivered, analytics: await note() };
   });
   switch (outcome.kind) {
     case 'retry':
       return { message: retried(outcome.existing, input, outcome.refs), created: false };
     case 'held':
+      outcome.analytics();
       return heldResponse(ctx, outcome.held, input, outcome.created);
     case 'created':
+      outcome.analytics();
       await publishCommitted(ctx, outcome.pair, outcome.deliveries);
       ctx.metrics.messagesSent.inc();
       return { message: messageView(outcome.record, false, outcome.refs), created: true };

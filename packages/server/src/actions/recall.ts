@@ -7,6 +7,7 @@ import type { ActionContext, Actor } from './context.js';
 import { eraseInTx, finishErasures } from './erase.js';
 import { recallContext } from './recall-context.js';
 import { recallBy } from './recall-audit.js';
+import { attemptOf, nothingAfterCommit, recordRecallAttempt, type AfterCommit } from './analytics/index.js';
 
 /**
  * Recalls a message. The server decides, on its own clock, under the policy in force in the message's
@@ -27,10 +28,28 @@ export async function recallMessage(
   const reason = input.reason?.trim() ? input.reason.trim() : null;
   const outcome = await ctx.storage.transaction(async (tx) => {
     const found = await recallContext(ctx, tx, actor, messageId);
-    if (!found) return { decision: { kind: 'hidden' } as RecallDecision, conversationId: '' };
+    if (!found) {
+      return {
+        decision: { kind: 'hidden' } as RecallDecision,
+        conversationId: '',
+        analytics: nothingAfterCommit,
+      };
+    }
     const { message, context } = found;
     const decision = decideRecall({ ...context, reason });
-    if (decision.kind !== 'allowed') return { decision, conversationId: message.conversationId };
+    // Analytics count a person's attempts at one message: allowed or denied, in this transaction. Not
+    // `hidden` (nothing to count: to the caller the message does not exist), not `already_recalled` (a
+    // repeat answered with the tombstone, not a new decision), and not a bulk job's steps: the job is one
+    // moderator's request over many messages, whose steps would swamp the per-attempt figures (delays,
+    // denial shares) and leave pending follow-ups for a sender who made no attempt.
+    const attempt =
+      input.jobId === undefined
+        ? attemptOf(actor.userId, message.id, message.conversationId, context, decision)
+        : null;
+    if (decision.kind !== 'allowed') {
+      const analytics = attempt === null ? nothingAfterCommit : await recordRecallAttempt(tx, ctx, attempt);
+      return { decision, conversationId: message.conversationId, analytics };
+    }
     const tombstone: TombstoneRecord = {
       recalledAt: context.nowMs,
       recalledBy: actor.userId,
@@ -40,11 +59,16 @@ export async function recallMessage(
     };
     const why = recallBy(actor, decision.as, input.jobId === undefined ? {} : { jobId: input.jobId });
     const erasure = await eraseInTx(tx, ctx, message, tombstone, why);
+    // After the erasure: the cell is locked for the shortest time, and after the audit state, as by
+    // every allowed recall (no lock-order reversal on PostgreSQL).
+    const analytics: AfterCommit =
+      attempt === null ? nothingAfterCommit : await recordRecallAttempt(tx, ctx, attempt);
     const reEditSeconds =
       message.senderId === actor.userId && message.type === 'text' ? found.policy.reEditSeconds : 0;
     return {
       decision,
       conversationId: message.conversationId,
+      analytics,
       committed: {
         erasure,
         tombstone,
@@ -56,6 +80,7 @@ export async function recallMessage(
 
   const { decision } = outcome;
   ctx.metrics.recalls.inc({ outcome: outcomeLabel(decision) });
+  outcome.analytics();
   switch (decision.kind) {
     case 'hidden':
       throw new AppError('not_found');

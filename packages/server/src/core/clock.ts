@@ -4,3 +4,12 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * A clock that starts at `startMs` and runs `speed` times faster than real time: simulations compress a
+ * day into minutes with it. `realNow` is injected so this stays pure.
+ */
+export function scaledClock(startMs: number, speed: number, realNow: () => number): Clock {
+  const realStart = realNow();
+  return { now: () => Math.floor(startMs + (realNow() - realStart) * speed) };
+}

@@ -25,6 +25,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { consentRoutes } from './routes/consent.js';
 import { auditRoutes } from './routes/audit.js';
 import { complianceRoutes } from './routes/compliance.js';
+import { statsRoutes } from './routes/stats.js';
 import { strictIntegerQuery } from './strict-query.js';
 import { randomUUID } from 'node:crypto';
 
@@ -125,6 +126,7 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   consentRoutes(app);
   auditRoutes(app);
   complianceRoutes(app);
+  statsRoutes(app);
   opsRoutes(app);
   homeRoutes(app);
   return app;

@@ -10,6 +10,13 @@ import type {
   UserRecord,
 } from './records.js';
 import type { AuditCheckpointRecord, AuditRowRecord } from './audit-records.js';
+import type {
+  DailyActivityRecord,
+  FollowUp,
+  PendingFollowUpRecord,
+  RecallBucketKey,
+  RecallBucketRecord,
+} from './analytics-records.js';
 
 /**
  * Rows as both SQL backends return them (the same column names; timestamps already numbers, JSON as the
@@ -259,4 +266,105 @@ export const toAuditCheckpoint = (r: AuditCheckpointRow): AuditCheckpointRecord 
   issuedAt: r.issued_at,
   keyId: r.key_id,
   signature: r.signature,
+});
+
+/**
+ * Recall analytics cells. `follow_up` is part of the primary key, and key columns cannot be NULL, so an
+ * allowed attempt's "no follow-up" is stored as ''.
+ */
+export interface RecallBucketRow {
+  slot: number;
+  outcome: string;
+  conversation_kind: string;
+  content_type: string;
+  role: string;
+  delay_bucket: number;
+  follow_up: string;
+  count: number;
+}
+
+/** The stored form of a cell's follow-up (see RecallBucketRow). */
+export const followUpColumn = (followUp: FollowUp | null): string => followUp ?? '';
+
+const toFollowUp = (column: string): FollowUp | null => (column === '' ? null : (column as FollowUp));
+
+/** A bucket key as the parameters of the statements, in column order (slot … follow_up). */
+export const bucketKeyValues = (
+  k: RecallBucketKey,
+): [number, string, string, string, string, number, string] => [
+  k.slot,
+  k.outcome,
+  k.conversationKind,
+  k.contentType,
+  k.role,
+  k.delayBucket,
+  followUpColumn(k.followUp),
+];
+
+export const toRecallBucket = (r: RecallBucketRow): RecallBucketRecord => ({
+  slot: r.slot,
+  outcome: r.outcome,
+  conversationKind: r.conversation_kind as ConversationKind,
+  contentType: r.content_type,
+  role: r.role,
+  delayBucket: r.delay_bucket,
+  followUp: toFollowUp(r.follow_up),
+  count: r.count,
+});
+
+/** A pending follow-up with the key of the cell it was counted in, flattened into `bucket_*` columns. */
+export interface PendingFollowUpRow {
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  message_id: string;
+  denied_at: number;
+  bucket_slot: number;
+  bucket_outcome: string;
+  bucket_conversation_kind: string;
+  bucket_content_type: string;
+  bucket_role: string;
+  bucket_delay_bucket: number;
+  bucket_follow_up: string;
+}
+
+/** A pending follow-up as the parameters of its INSERT, in column order. */
+export const pendingFollowUpValues = (p: PendingFollowUpRecord): unknown[] => [
+  p.id,
+  p.userId,
+  p.conversationId,
+  p.messageId,
+  p.deniedAt,
+  ...bucketKeyValues(p.bucket),
+];
+
+export const toPendingFollowUp = (r: PendingFollowUpRow): PendingFollowUpRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  conversationId: r.conversation_id,
+  messageId: r.message_id,
+  deniedAt: r.denied_at,
+  bucket: {
+    slot: r.bucket_slot,
+    outcome: r.bucket_outcome,
+    conversationKind: r.bucket_conversation_kind as ConversationKind,
+    contentType: r.bucket_content_type,
+    role: r.bucket_role,
+    delayBucket: r.bucket_delay_bucket,
+    followUp: toFollowUp(r.bucket_follow_up),
+  },
+});
+
+export interface DailyActivityRow {
+  day: string;
+  senders: number;
+  attempters: number;
+  senders_who_attempted: number;
+}
+
+export const toDailyActivity = (r: DailyActivityRow): DailyActivityRecord => ({
+  day: r.day,
+  senders: r.senders,
+  attempters: r.attempters,
+  sendersWhoAttempted: r.senders_who_attempted,
 });

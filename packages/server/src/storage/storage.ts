@@ -25,6 +25,12 @@ import type {
   AuditStateRecord,
   AuditTargetQuery,
 } from './audit-records.js';
+import type {
+  DailyActivityRecord,
+  PendingFollowUpRecord,
+  RecallBucketKey,
+  RecallBucketRecord,
+} from './analytics-records.js';
 
 /**
  * The storage port. The core and the actions speak only this; each backend lives in its own folder
@@ -147,6 +153,18 @@ export interface StorageReader {
   listCheckpoints(): Promise<AuditCheckpointRecord[]>;
   /** The checkpoint with the largest tree size (the latest of those), or null. */
   latestCheckpoint(): Promise<AuditCheckpointRecord | null>;
+
+  /** Recall analytics cells with `from <= slot < to` (UTC ms); cells whose count is back at 0 are left out. */
+  listRecallBuckets(from: number, to: number): Promise<RecallBucketRecord[]>;
+  /**
+   * Distinct users per day, for days `from <= day <= to` (`YYYY-MM-DD`, the analytics zone), oldest first;
+   * days nobody sent or attempted on are left out.
+   */
+  listDailyActivity(from: string, to: string): Promise<DailyActivityRecord[]>;
+  /** The user's unresolved denials in the conversation, oldest first. */
+  listPendingFollowUps(userId: string, conversationId: string): Promise<PendingFollowUpRecord[]>;
+  /** Unresolved denials made before `before` (ms), oldest first: their follow-up is `none`. */
+  listStaleFollowUps(before: number, limit: number): Promise<PendingFollowUpRecord[]>;
 }
 
 export interface StorageTx extends StorageReader {
@@ -203,6 +221,16 @@ export interface StorageTx extends StorageReader {
 
   /** Appends one event to each recipient's stream, giving each the next number of their sequence. */
   appendEvent(event: NewEvent, recipients: readonly string[]): Promise<Delivery[]>;
+
+  /** Adds `delta` (may be negative) to the cell's count, creating it at 0 first. */
+  addRecallBucket(key: RecallBucketKey, delta: number): Promise<void>;
+  insertPendingFollowUp(pending: PendingFollowUpRecord): Promise<void>;
+  /** False when it was already resolved (by another node or request). */
+  deletePendingFollowUp(id: string): Promise<boolean>;
+  /** Notes that the user sent (or attempted a recall) on `day`; idempotent. */
+  markActivity(day: string, userId: string, what: 'sent' | 'attempted'): Promise<void>;
+  /** Retention: drops cells with slot < `beforeSlot` and activity of days < `beforeDay`. */
+  deleteAnalyticsBefore(beforeSlot: number, beforeDay: string): Promise<void>;
 
   /**
    * Appends a row to the audit log and replaces the accumulator with `state`, the one after that row.

@@ -1,3 +1,4 @@
+import { StorageUnavailableError } from '../storage/storage.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -172,8 +173,15 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
           const result = await runCommand(ctx, { ...actor, requestId: randomUUID() }, frame);
           connection.send({ type: 'reply', id: frame.id, ok: true, result });
         } catch (error) {
-          if (!(error instanceof AppError)) ctx.log.error({ err: error }, 'WebSocket command failed');
-          const payload = error instanceof AppError ? error.toPayload() : errorPayload('internal');
+          // As over HTTP: storage that cannot serve right now is `unavailable` (retry with the same client
+          // message id), not a server bug.
+          const unavailable = error instanceof StorageUnavailableError;
+          if (unavailable) ctx.log.warn({ err: error }, 'WebSocket command failed: storage unavailable');
+          else if (!(error instanceof AppError)) ctx.log.error({ err: error }, 'WebSocket command failed');
+          const payload =
+            error instanceof AppError
+              ? error.toPayload()
+              : errorPayload(unavailable ? 'unavailable' : 'internal');
           connection.send({ type: 'reply', id: frame.id, ok: false, error: payload });
         }
       }

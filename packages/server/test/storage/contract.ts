@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Storage } from '../../src/storage/storage.js';
 import type { MessageRecord, NewEvent } from '../../src/storage/records.js';
 import { auditStorageContract } from './audit-contract.js';
+import { analyticsStorageContract } from './analytics-contract.js';
 
 /**
  * The storage port's contract, run against every backend. A backend that passes this behaves the same
@@ -416,5 +417,6 @@ export function storageContract(factory: StorageFactory): void {
     });
 
     auditStorageContract(() => storage);
+    analyticsStorageContract(() => storage);
   });
 }

@@ -19,6 +19,7 @@ import type { NewEvent } from '../../src/storage/records.js';
 import { sealedStorage } from '../../src/storage/sealed/sealed-storage.js';
 import { StorageUnavailableError, type Storage, type StorageTx } from '../../src/storage/storage.js';
 import { storageContract } from './contract.js';
+import { storageMigrations } from '../../src/storage/postgres/migrations.js';
 
 /**
  * The storage contract and the audit contract (part of it) against PostgreSQL, plus what only a
@@ -166,7 +167,7 @@ describe('postgres storage', { skip }, () => {
       );
       assert.deepEqual(
         versions.map((r: { version: number }) => r.version),
-        [1],
+        storageMigrations.migrations.map((_, i) => i + 1),
       );
       await Promise.all(nodes.map((n) => n.ping()));
     });

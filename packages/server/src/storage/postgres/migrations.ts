@@ -232,6 +232,48 @@ const migrations: readonly string[] = [
   CREATE INDEX holds_by_expiry ON compliance_holds (hold_until);
   CREATE INDEX holds_by_conversation ON compliance_holds (conversation_id, recalled_at);
   `,
+  `
+  -- Recall analytics (storage/analytics-records.ts): counts, never content. One row per cell of the
+  -- aggregate; the key leads with the quarter-hour slot, so a range of slots and retention are index
+  -- scans. follow_up '' stands for "none applies" (an allowed attempt): key columns cannot be NULL.
+  CREATE TABLE recall_buckets (
+    slot              BIGINT NOT NULL,
+    outcome           TEXT COLLATE "C" NOT NULL,
+    conversation_kind TEXT COLLATE "C" NOT NULL,
+    content_type      TEXT COLLATE "C" NOT NULL,
+    role              TEXT COLLATE "C" NOT NULL,
+    delay_bucket      INTEGER NOT NULL,
+    follow_up         TEXT COLLATE "C" NOT NULL,
+    count             BIGINT NOT NULL,
+    PRIMARY KEY (slot, outcome, conversation_kind, content_type, role, delay_bucket, follow_up)
+  );
+  -- Denials whose follow-up is not known yet: looked up by the sender's next send or hide in the
+  -- conversation, and by age for the sweep (older than analytics.followUpSeconds: none). Short-lived.
+  CREATE TABLE recall_follow_ups (
+    id                       TEXT COLLATE "C" PRIMARY KEY,
+    user_id                  TEXT COLLATE "C" NOT NULL,
+    conversation_id          TEXT COLLATE "C" NOT NULL,
+    message_id               TEXT COLLATE "C" NOT NULL,
+    denied_at                BIGINT NOT NULL,
+    bucket_slot              BIGINT NOT NULL,
+    bucket_outcome           TEXT COLLATE "C" NOT NULL,
+    bucket_conversation_kind TEXT COLLATE "C" NOT NULL,
+    bucket_content_type      TEXT COLLATE "C" NOT NULL,
+    bucket_role              TEXT COLLATE "C" NOT NULL,
+    bucket_delay_bucket      INTEGER NOT NULL,
+    bucket_follow_up         TEXT COLLATE "C" NOT NULL
+  );
+  CREATE INDEX follow_ups_by_sender ON recall_follow_ups (user_id, conversation_id, denied_at);
+  CREATE INDEX follow_ups_by_age ON recall_follow_ups (denied_at);
+  -- Who sent, who attempted a recall, per day of the analytics zone (0/1 flags), for distinct counts.
+  CREATE TABLE daily_activity (
+    day       TEXT COLLATE "C" NOT NULL,
+    user_id   TEXT COLLATE "C" NOT NULL,
+    sent      SMALLINT NOT NULL CHECK (sent IN (0, 1)),
+    attempted SMALLINT NOT NULL CHECK (attempted IN (0, 1)),
+    PRIMARY KEY (day, user_id)
+  );
+  `,
 ];
 
 export const storageMigrations: MigrationSet = {

@@ -28,6 +28,13 @@ import type {
 } from '../records.js';
 import type { Role } from '@retract/protocol';
 import { PostgresAuditLog } from './audit-log.js';
+import { PostgresAnalytics } from './analytics.js';
+import type {
+  DailyActivityRecord,
+  PendingFollowUpRecord,
+  RecallBucketKey,
+  RecallBucketRecord,
+} from '../analytics-records.js';
 import type { Connection } from './pool.js';
 import {
   toAttachment,
@@ -80,12 +87,14 @@ const jsonOrNull = (value: unknown): string | null => (value === null ? null : J
  */
 export class PostgresTx implements StorageTx {
   private readonly audit: PostgresAuditLog;
+  private readonly analytics: PostgresAnalytics;
 
   constructor(
     private readonly db: Connection,
     private readonly writable: boolean,
   ) {
     this.audit = new PostgresAuditLog(db, writable);
+    this.analytics = new PostgresAnalytics(db, writable);
   }
 
   private get forUpdate(): string {
@@ -710,5 +719,34 @@ export class PostgresTx implements StorageTx {
   }
   insertCheckpoint(checkpoint: AuditCheckpointRecord): Promise<boolean> {
     return this.audit.insertCheckpoint(checkpoint);
+  }
+
+  // Recall analytics (analytics.ts).
+  listRecallBuckets(from: number, to: number): Promise<RecallBucketRecord[]> {
+    return this.analytics.buckets(from, to);
+  }
+  listDailyActivity(from: string, to: string): Promise<DailyActivityRecord[]> {
+    return this.analytics.daily(from, to);
+  }
+  listPendingFollowUps(userId: string, conversationId: string): Promise<PendingFollowUpRecord[]> {
+    return this.analytics.pendingOf(userId, conversationId);
+  }
+  listStaleFollowUps(before: number, limit: number): Promise<PendingFollowUpRecord[]> {
+    return this.analytics.stale(before, limit);
+  }
+  addRecallBucket(key: RecallBucketKey, delta: number): Promise<void> {
+    return this.analytics.addBucket(key, delta);
+  }
+  insertPendingFollowUp(pending: PendingFollowUpRecord): Promise<void> {
+    return this.analytics.insertPending(pending);
+  }
+  deletePendingFollowUp(id: string): Promise<boolean> {
+    return this.analytics.deletePending(id);
+  }
+  markActivity(day: string, userId: string, what: 'sent' | 'attempted'): Promise<void> {
+    return this.analytics.markActivity(day, userId, what);
+  }
+  deleteAnalyticsBefore(beforeSlot: number, beforeDay: string): Promise<void> {
+    return this.analytics.deleteBefore(beforeSlot, beforeDay);
   }
 }

@@ -242,4 +242,46 @@ export const migrations: readonly string[] = [
   -- Retention: messages still holding content, by age.
   CREATE INDEX messages_by_sent_at ON messages(sent_at) WHERE recalled_at IS NULL;
   `,
+  `
+  -- Recall analytics (storage/analytics-records.ts): counts, never content. One row per cell of the
+  -- aggregate; the key leads with the quarter-hour slot, so a range of slots and retention are key scans.
+  -- follow_up '' stands for "none applies" (an allowed attempt): key columns cannot be NULL.
+  CREATE TABLE recall_buckets (
+    slot              INTEGER NOT NULL,
+    outcome           TEXT NOT NULL,
+    conversation_kind TEXT NOT NULL,
+    content_type      TEXT NOT NULL,
+    role              TEXT NOT NULL,
+    delay_bucket      INTEGER NOT NULL,
+    follow_up         TEXT NOT NULL,
+    count             INTEGER NOT NULL,
+    PRIMARY KEY (slot, outcome, conversation_kind, content_type, role, delay_bucket, follow_up)
+  ) STRICT, WITHOUT ROWID;
+  -- Denials whose follow-up is not known yet: looked up by the sender's next send or hide in the
+  -- conversation, and by age for the sweep (older than analytics.followUpSeconds: none). Short-lived.
+  CREATE TABLE recall_follow_ups (
+    id                       TEXT PRIMARY KEY,
+    user_id                  TEXT NOT NULL,
+    conversation_id          TEXT NOT NULL,
+    message_id               TEXT NOT NULL,
+    denied_at                INTEGER NOT NULL,
+    bucket_slot              INTEGER NOT NULL,
+    bucket_outcome           TEXT NOT NULL,
+    bucket_conversation_kind TEXT NOT NULL,
+    bucket_content_type      TEXT NOT NULL,
+    bucket_role              TEXT NOT NULL,
+    bucket_delay_bucket      INTEGER NOT NULL,
+    bucket_follow_up         TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX follow_ups_by_sender ON recall_follow_ups(user_id, conversation_id, denied_at);
+  CREATE INDEX follow_ups_by_age ON recall_follow_ups(denied_at);
+  -- Who sent, who attempted a recall, per day of the analytics zone (0/1 flags), for distinct counts.
+  CREATE TABLE daily_activity (
+    day       TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    sent      INTEGER NOT NULL CHECK (sent IN (0, 1)),
+    attempted INTEGER NOT NULL CHECK (attempted IN (0, 1)),
+    PRIMARY KEY (day, user_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

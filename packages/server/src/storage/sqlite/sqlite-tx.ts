@@ -7,6 +7,13 @@ import type {
   AuditTargetQuery,
 } from '../audit-records.js';
 import { prepareAuditLog } from './audit-log.js';
+import { prepareAnalytics } from './analytics.js';
+import type {
+  DailyActivityRecord,
+  PendingFollowUpRecord,
+  RecallBucketKey,
+  RecallBucketRecord,
+} from '../analytics-records.js';
 import type {
   AttachmentRecord,
   ComplianceHoldRecord,
@@ -285,6 +292,7 @@ function prepare(db: Database.Database) {
        SELECT id, last_seq, ? FROM users WHERE id IN (SELECT value FROM json_each(?))`,
     ),
     audit: prepareAuditLog(db),
+    analytics: prepareAnalytics(db),
   };
 }
 
@@ -663,5 +671,34 @@ export class SqliteTx implements StorageTx {
   }
   async insertCheckpoint(checkpoint: AuditCheckpointRecord): Promise<boolean> {
     return this.s.audit.insertCheckpoint(checkpoint);
+  }
+
+  // Recall analytics (analytics.ts).
+  async listRecallBuckets(from: number, to: number): Promise<RecallBucketRecord[]> {
+    return this.s.analytics.buckets(from, to);
+  }
+  async listDailyActivity(from: string, to: string): Promise<DailyActivityRecord[]> {
+    return this.s.analytics.daily(from, to);
+  }
+  async listPendingFollowUps(userId: string, conversationId: string): Promise<PendingFollowUpRecord[]> {
+    return this.s.analytics.pendingOf(userId, conversationId);
+  }
+  async listStaleFollowUps(before: number, limit: number): Promise<PendingFollowUpRecord[]> {
+    return this.s.analytics.stale(before, limit);
+  }
+  async addRecallBucket(key: RecallBucketKey, delta: number): Promise<void> {
+    this.s.analytics.addBucket(key, delta);
+  }
+  async insertPendingFollowUp(pending: PendingFollowUpRecord): Promise<void> {
+    this.s.analytics.insertPending(pending);
+  }
+  async deletePendingFollowUp(id: string): Promise<boolean> {
+    return this.s.analytics.deletePending(id);
+  }
+  async markActivity(day: string, userId: string, what: 'sent' | 'attempted'): Promise<void> {
+    this.s.analytics.markActivity(day, userId, what);
+  }
+  async deleteAnalyticsBefore(beforeSlot: number, beforeDay: string): Promise<void> {
+    this.s.analytics.deleteBefore(beforeSlot, beforeDay);
   }
 }
