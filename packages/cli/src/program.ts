@@ -4,6 +4,7 @@ import { serveCommand } from './commands/serve.js';
 import { benchCommand } from './commands/bench.js';
 import { userCommand } from './commands/user.js';
 import { sessionCommands } from './commands/session.js';
+import { accountCommands } from './commands/account.js';
 import { conversationCommand } from './commands/conversation.js';
 import { messageCommands } from './commands/message.js';
 import { tailCommand } from './commands/tail.js';
@@ -30,6 +31,7 @@ export function buildProgram(env: Environment): Command {
   serveCommand(program, env);
   userCommand(program, env);
   sessionCommands(program, env);
+  accountCommands(program, env);
   conversationCommand(program, env);
   messageCommands(program, env);
   tailCommand(program, env);

@@ -176,6 +176,22 @@ export const errorRegistry = {
     doc: 'WebSocket close reason when a client stops reading and its unsent backlog passes the server’s limit. Reconnect and resume from the cursor.',
     wsClose: 4429,
   },
+  rate_limited: {
+    status: 429,
+    message: 'Too many requests; slow down and try again later.',
+    doc: 'The caller’s request budget is spent (per user, per API key, or per address before login; see docs/limits.md). HTTP sends a `Retry-After` header; `details.retryAfterSeconds` says the same, over WebSocket too, where the connection stays open.',
+  },
+  too_many_connections: {
+    status: 429,
+    message: 'Too many open connections for this user.',
+    doc: 'WebSocket close reason when the user already holds `ws.maxConnectionsPerUser` sockets on this server node. Close another one first.',
+    wsClose: 4409,
+  },
+  account_disabled: {
+    status: 403,
+    message: 'This account is disabled.',
+    doc: 'Login with the right password to an account a server admin disabled. Its sessions were revoked when it was disabled; a server admin can enable it again.',
+  },
   unavailable: {
     status: 503,
     message: 'The server cannot serve this right now; try again.',

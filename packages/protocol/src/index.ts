@@ -1,5 +1,7 @@
 export * as api from './api.js';
 export * as stats from './stats.js';
+export * as push from './push.js';
+export * as webhooks from './webhooks.js';
 export { errorRegistry, errorCodes, errorPayload, isErrorCode } from './errors.js';
 export type { ErrorBody, ErrorCode, ErrorPayload, ErrorSpec } from './errors.js';
 export { Event as EventSchema, consentEventTypes } from './events.js';

@@ -1,4 +1,4 @@
-import type { api, stats } from '@retract/protocol';
+import type { api, push, stats } from '@retract/protocol';
 import { apiErrorFromResponse, NetworkError, ProtocolError, type HeaderReader } from './errors.js';
 
 /** The part of a fetch Response the SDK reads, so any fetch implementation fits. */
@@ -74,6 +74,23 @@ export class HttpApi {
 
   me(): Promise<api.MeResponse> {
     return this.#request('GET', '/v1/me');
+  }
+
+  /** Changes the password; every other session of the user ends (their sockets close), this one stays. */
+  changePassword(body: {
+    currentPassword: string;
+    newPassword: string;
+  }): Promise<{ revokedSessions: number }> {
+    return this.#request('PUT', '/v1/me/password', { body });
+  }
+
+  /** Server admins: disable (no login, every session ends at once) or enable an account. */
+  setAccountDisabled(
+    username: string,
+    disabled: boolean,
+  ): Promise<{ user: { id: string; username: string }; disabled: boolean; revokedSessions: number }> {
+    const action = disabled ? 'disable' : 'enable';
+    return this.#request('POST', `/v1/admin/users/${encodeURIComponent(username)}/${action}`);
   }
 
   createConversation(body: api.CreateConversationRequest): Promise<ConversationResponse> {
@@ -233,6 +250,24 @@ export class HttpApi {
     return this.#request('GET', '/v1/admin/stats/what-if', {
       query: { from: query.from, to: query.to, tz: query.tz, windowSeconds: query.windowSeconds },
     });
+  }
+
+  /** The server's VAPID public key, for `pushManager.subscribe({ applicationServerKey })`. No session needed. */
+  vapidPublicKey(): Promise<push.VapidPublicKeyResponse> {
+    return this.#request('GET', '/v1/push/vapid-public-key');
+  }
+
+  /** Registers a push target for this device; a gateway's signing secret is in the answer, this once. */
+  registerPushTarget(target: push.RegisterPushTargetRequest): Promise<push.RegisterPushTargetResponse> {
+    return this.#request('POST', '/v1/devices/me/push-targets', { body: target });
+  }
+
+  pushTargets(): Promise<push.PushTargetsResponse> {
+    return this.#request('GET', '/v1/devices/me/push-targets');
+  }
+
+  deletePushTarget(id: string): Promise<void> {
+    return this.#request('DELETE', `/v1/devices/me/push-targets/${seg(id)}`);
   }
 
   async #request<T>(

@@ -23,6 +23,8 @@ export type { ApiErrorCode, NetworkFailure, RetractErrorCode } from './errors.js
 export { TimelineStore } from './store.js';
 export type { FetchedState, TimelineStoreOptions } from './store.js';
 export { snapshotFromFetch } from './snapshot.js';
+export { verifyWebhook } from './webhooks.js';
+export type { VerifiedWebhook, VerifyWebhookOptions, WebhookHeaders, WebhookRejection } from './webhooks.js';
 export type { ConversationSnapshot, TimelineSnapshot } from './snapshot.js';
 
 export type { Connection, ConnectionEvents } from './connection.js';

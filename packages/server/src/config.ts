@@ -1,4 +1,5 @@
 import { isTimeZone } from './core/analytics/time-zone.js';
+import { originProblems } from './limits/origin.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import {
@@ -13,6 +14,17 @@ import {
  * impossible values rejected), frozen, then passed down. Nothing else reads the environment.
  */
 const strict = { additionalProperties: false } as const;
+
+/** One rate-limit budget: `points` requests per `durationSeconds` window. */
+function budgetSchema(points: number, durationSeconds: number) {
+  return Type.Object(
+    {
+      points: Type.Integer({ default: points, minimum: 1, maximum: 100_000_000 }),
+      durationSeconds: Type.Integer({ default: durationSeconds, minimum: 1, maximum: 86_400 }),
+    },
+    { ...strict, default: {} },
+  );
+}
 
 export const ConfigSchema = Type.Object(
   {
@@ -103,6 +115,32 @@ export const ConfigSchema = Type.Object(
         maxBufferedBytes: Type.Integer({ default: 8 * 1024 * 1024, minimum: 64 * 1024 }),
         /** Ping interval; a socket that misses a pong for one interval is closed. 0 disables. */
         pingIntervalMs: Type.Integer({ default: 30_000, minimum: 0 }),
+        /**
+         * Browser origins allowed to open a socket (`https://chat.example.com`), refused with 403 before the
+         * upgrade otherwise. Always allowed: no Origin header (not a browser) and the server's own origin
+         * (Origin host equals Host). `["*"]` allows every origin.
+         */
+        allowedOrigins: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+          default: [],
+          uniqueItems: true,
+        }),
+        /** Open sockets one user may hold on one node; the next one is closed (`too_many_connections`). */
+        maxConnectionsPerUser: Type.Integer({ default: 20, minimum: 1, maximum: 10_000 }),
+      },
+      { ...strict, default: {} },
+    ),
+    /**
+     * Request budgets (docs/limits.md), shared by HTTP requests and WebSocket commands: `points` requests
+     * per `durationSeconds`, per user; server admins and API keys on larger budgets of their own;
+     * requests without a session per client address. With `bus.url` Redis the budgets are cluster-wide.
+     */
+    limits: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        user: budgetSchema(600, 60),
+        moderator: budgetSchema(3000, 60),
+        apiKey: budgetSchema(3000, 60),
+        ip: budgetSchema(120, 60),
       },
       { ...strict, default: {} },
     ),
@@ -169,6 +207,55 @@ export const ConfigSchema = Type.Object(
       { ...strict, default: {} },
     ),
     /**
+     * Webhook delivery (docs/webhooks.md): each node's worker polls the outbox every `workerIntervalMs`,
+     * POSTs with a `timeoutMs` limit, retries with exponential backoff from `retryBaseSeconds` (with
+     * jitter, capped at `retryMaxSeconds`) up to `maxAttempts`, and forgets finished deliveries after
+     * `logRetentionDays`.
+     */
+    webhooks: Type.Object(
+      {
+        maxAttempts: Type.Integer({ default: 8, minimum: 1, maximum: 50 }),
+        timeoutMs: Type.Integer({ default: 10_000, minimum: 100, maximum: 60_000 }),
+        workerIntervalMs: Type.Integer({ default: 1000, minimum: 10, maximum: 60_000 }),
+        batchSize: Type.Integer({ default: 20, minimum: 1, maximum: 500 }),
+        retryBaseSeconds: Type.Integer({ default: 10, minimum: 1, maximum: 3600 }),
+        retryMaxSeconds: Type.Integer({ default: 6 * 3600, minimum: 1, maximum: 7 * 86400 }),
+        logRetentionDays: Type.Integer({ default: 30, minimum: 1, maximum: 3650 }),
+      },
+      { ...strict, default: {} },
+    ),
+    /** Push notifications (docs/push.md): Web Push for browsers, a signed POST to a gateway for mobile apps. */
+    push: Type.Object(
+      {
+        /** A new message's push waits this long, so that a quick recall beats it and nothing is pushed. */
+        holdSeconds: Type.Integer({ default: 2, minimum: 0, maximum: 60 }),
+        /** Force privacy mode on every target: no content in any push, only "New message". */
+        privacy: Type.Boolean({ default: false }),
+        /** Attempts per push before it is given up (a failed push is retried with exponential backoff). */
+        maxAttempts: Type.Integer({ default: 8, minimum: 1, maximum: 20 }),
+        /** First retry after this long; each next one waits twice as long, up to `retryMaxSeconds`. */
+        retryBaseSeconds: Type.Integer({ default: 5, minimum: 1, maximum: 3600 }),
+        retryMaxSeconds: Type.Integer({ default: 3600, minimum: 1, maximum: 86_400 }),
+        /** How long one POST to a push service or gateway may take. */
+        timeoutMs: Type.Integer({ default: 10_000, minimum: 100, maximum: 60_000 }),
+        /** A notification older than this is no longer retracted when its message is erased. */
+        retractWithinDays: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
+        vapid: Type.Object(
+          {
+            /** The VAPID signing key (32 bytes, mode 0600), created at first start; default `dataDir/push/vapid.key`. */
+            keyPath: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+            /** Who push services may contact about this server: a `mailto:` or `https:` URL. */
+            subject: Type.String({
+              default: 'mailto:postmaster@localhost',
+              pattern: '^(mailto:|https://)\\S+$',
+            }),
+          },
+          { ...strict, default: {} },
+        ),
+      },
+      { ...strict, default: {} },
+    ),
+    /**
      * For simulations only (`retract simulate`): the server's clock starts at `start` (ISO) and runs
      * `speed` times faster than real time, so a day of traffic fits in a minute. Leave unset in production.
      */
@@ -230,6 +317,7 @@ export function loadConfig(input: unknown): ServerConfig {
     if (!checked.ok) problems.push(...checked.errors.map((e) => `/policy/${scope}${formatPolicyError(e)}`));
   }
   problems.push(...backendProblems(config));
+  problems.push(...originProblems(config.ws.allowedOrigins));
   if (config.clock.start !== null && !Number.isFinite(Date.parse(config.clock.start))) {
     problems.push(`/clock/start: '${config.clock.start}' is not a date and time (ISO 8601)`);
   }

@@ -62,9 +62,52 @@ export function createMetrics() {
       help: 'Sockets closed because their send backlog passed the limit',
       registers: [registry],
     }),
+    rateLimited: new Counter({
+      name: 'retract_rate_limited_total',
+      help: 'Requests (http) and WebSocket commands (ws) refused because their budget was spent',
+      labelNames: ['surface', 'budget'] as const,
+      registers: [registry],
+    }),
+    wsRefused: new Counter({
+      name: 'retract_ws_refused_total',
+      help: 'WebSocket connections refused: foreign origin, or the per-user connection cap',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     busResyncs: new Counter({
       name: 'retract_bus_resyncs_total',
       help: 'Times every open socket was made to catch up from storage because bus messages may have been lost',
+      registers: [registry],
+    }),
+    // Webhooks (src/webhooks): outcomes of delivery attempts; no ids or URLs in labels.
+    webhookDeliveries: new Counter({
+      name: 'retract_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered, retry, failed (attempts used up), skipped',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhookDuration: new Histogram({
+      name: 'retract_webhook_request_duration_seconds',
+      help: 'Time a webhook receiver took to answer (or the attempt to fail)',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    // Push notifications (src/push): outcomes by kind only; no ids, endpoints or content in labels.
+    pushDeliveries: new Counter({
+      name: 'retract_push_deliveries_total',
+      help: 'Push attempts by kind (notify, retract) and outcome: delivered, retry, failed, gone (target removed), skipped',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    pushRetries: new Counter({
+      name: 'retract_push_retries_total',
+      help: 'Pushes scheduled for another attempt after a failed one, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    pushOutboxDepth: new Gauge({
+      name: 'retract_push_outbox_depth',
+      help: 'Pushes waiting in the outbox (held, due or being retried), as of the last worker run',
       registers: [registry],
     }),
     httpDuration: new Histogram({

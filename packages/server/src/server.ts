@@ -23,6 +23,9 @@ import { sealedStorage } from './storage/sealed/sealed-storage.js';
 import { expireHolds } from './actions/compliance.js';
 import { retireOld } from './actions/retention.js';
 import { sweepAnalytics } from './actions/analytics/index.js';
+import { startWebhookWorker } from './webhooks/worker.js';
+import { startPushWorker } from './push/worker.js';
+import { loadVapidKeys } from './push/vapid.js';
 import type { FaultHooks } from './actions/context.js';
 import { auditPathsOf } from './audit/paths.js';
 import { loadOrCreateSigningKey } from './audit/signing-key.js';
@@ -57,6 +60,8 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   // First, before anything is opened: a signing key others can read stops the start (audit/signing-key.ts).
   const auditPaths = auditPathsOf(config);
   const signingKey = await loadOrCreateSigningKey(auditPaths.keyPath, auditPaths.publicKeyPath);
+  // Likewise the VAPID key (push/vapid.ts): created now, or refused now when others may read it.
+  await loadVapidKeys(config);
   // PostgreSQL storage means several nodes may share it: the key store must then be shared too.
   const sharedUrl = storageBackendOf(config) === 'postgres' ? config.storage.url : null;
   const shared = sharedUrl !== null;
@@ -146,6 +151,10 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
   const gateway = attachGateway(http.server, context);
   // Every second: deliver held messages that are due, erase disappearing messages that ran out, end
   // consent requests nobody answered.
+  // Webhook deliveries: every node's worker claims due outbox rows (src/webhooks/worker.ts).
+  const webhookWorker = startWebhookWorker(context);
+  // Push notifications: every node's worker claims due outbox rows (src/push/worker.ts).
+  const pushWorker = startPushWorker(context);
   const sweeper = setInterval(() => {
     deliverHeld(context).catch((error: unknown) =>
       logger.error({ err: error }, 'delivering held messages failed'),
@@ -197,6 +206,8 @@ export async function createServer(config: ServerConfig, parts: ServerParts = {}
     close(): Promise<void> {
       closing ??= (async () => {
         clearInterval(sweeper);
+        await webhookWorker.stop();
+        await pushWorker.stop();
         clearInterval(checkpointTimer);
         await gateway.close();
         await http.close();

@@ -263,6 +263,8 @@ describe('isolation between conversations', () => {
   });
 
   describe('without a valid token', () => {
+    const noWebhook = `wh_${'0'.repeat(24)}`;
+    const noApiKey = `i_${'0'.repeat(24)}`;
     /** Every route that needs a session, with a request that would succeed with one. */
     const routes = (): [string, string, unknown?][] => [
       ['DELETE', '/v1/sessions/current'],
@@ -307,6 +309,23 @@ describe('isolation between conversations', () => {
       ['GET', `/v1/audit/evidence?messageId=${aliceMessage.id}`],
       ['GET', '/v1/admin/stats'],
       ['GET', '/v1/admin/stats/what-if?windowSeconds=300'],
+      ['POST', '/v1/devices/me/push-targets', { kind: 'gateway', url: 'http://127.0.0.1:9/', pushkey: 'k' }],
+      ['GET', '/v1/devices/me/push-targets'],
+      ['PUT', '/v1/me/password', { currentPassword: 'correct horse', newPassword: 'battery staple' }],
+      ['POST', '/v1/admin/users/nobody-here/disable', {}],
+      ['POST', '/v1/admin/users/nobody-here/enable', {}],
+      ['DELETE', '/v1/devices/me/push-targets/k_doesnotexist'],
+      ['POST', '/v1/admin/webhooks', { url: 'http://127.0.0.1:9/', events: ['*'] }],
+      ['GET', '/v1/admin/webhooks'],
+      ['DELETE', `/v1/admin/webhooks/${noWebhook}`],
+      ['POST', `/v1/admin/webhooks/${noWebhook}/rotate-secret`, {}],
+      ['GET', `/v1/admin/webhooks/${noWebhook}/deliveries`],
+      ['POST', '/v1/admin/api-keys', { name: 'k', scopes: ['recall'] }],
+      ['GET', '/v1/admin/api-keys'],
+      ['DELETE', `/v1/admin/api-keys/${noApiKey}`],
+      ['POST', `/v1/admin/messages/${aliceMessage.id}/recall`, { reason: 'r' }],
+      ['POST', '/v1/admin/recalls', { messageIds: [aliceMessage.id], reason: 'r' }],
+      ['GET', '/v1/admin/recall-jobs/j_doesnotexist'],
     ];
 
     it('the list above is every authenticated route in the OpenAPI document', async () => {
@@ -328,7 +347,10 @@ describe('isolation between conversations', () => {
           .replace(bob.userId, '{userId}')
           .replace(/\?.*$/, '')
           .replace('j_doesnotexist', '{id}')
-          .replace('k_doesnotexist', '{id}');
+          .replace('k_doesnotexist', '{id}')
+          .replace('nobody-here', '{username}')
+          .replace(noWebhook, '{id}')
+          .replace(noApiKey, '{id}');
       const listed = routes().map(([method, path]) => `${method} ${template(path)}`);
       assert.deepEqual([...listed].sort(), [...secured].sort());
     });

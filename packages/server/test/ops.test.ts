@@ -66,6 +66,17 @@ describe('operations endpoints', () => {
       '/v1/sync',
       '/v1/admin/stats',
       '/v1/admin/stats/what-if',
+      '/v1/push/vapid-public-key',
+      '/v1/devices/me/push-targets',
+      '/v1/devices/me/push-targets/{id}',
+      '/v1/me/password',
+      '/v1/admin/users/{username}/disable',
+      '/v1/admin/users/{username}/enable',
+      '/v1/admin/webhooks',
+      '/v1/admin/webhooks/{id}/deliveries',
+      '/v1/admin/api-keys',
+      '/v1/admin/messages/{id}/recall',
+      '/v1/admin/recalls',
     ]) {
       assert.ok(path in doc.body.paths, `${path} is documented`);
     }

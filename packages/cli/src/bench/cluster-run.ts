@@ -169,6 +169,9 @@ async function startNodes(o: BenchOptions, topology: Topology, place: Place): Pr
     dataDir: join(place.dir, `node-${i}`),
     auth: { passwordHashCost: PASSWORD_HASH_COST },
     log: { level: LOG_LEVEL },
+    // Thousands of users from one address, as fast as possible: a load test, not abuse.
+    limits: { enabled: false },
+    ws: { maxConnectionsPerUser: 10_000 },
     ...(topology.storage === 'postgres' && {
       storage: { url: place.storeUrl },
       bus: { url: place.busUrl, channelPrefix },

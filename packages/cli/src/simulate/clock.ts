@@ -9,6 +9,12 @@ export interface SimTime {
   readonly speed: number;
   /** Real ms until the server's clock reads `at` (negative when it is past). */
   realMsUntil(at: number): number;
+  /**
+   * Only a clock this process owns (embedded mode) can do this: stand still at `at` (never going back)
+   * until told otherwise. The executor then runs the day action by action, each at exactly its simulated
+   * instant, so what the server decides depends on the schedule alone, not on how fast the machine is.
+   */
+  standAt?(at: number): void;
 }
 
 /**
@@ -20,6 +26,8 @@ export class SimClock implements SimTime {
   private base: number;
   private realBase = performance.now();
   private rate = 1;
+  /** Set by `standAt`: the instant the clock stands at. */
+  private standing: number | null = null;
 
   constructor(start: number) {
     this.base = start;
@@ -30,13 +38,19 @@ export class SimClock implements SimTime {
   }
 
   now(): number {
-    return Math.floor(this.base + (performance.now() - this.realBase) * this.rate);
+    return this.standing ?? Math.floor(this.base + (performance.now() - this.realBase) * this.rate);
+  }
+
+  standAt(at: number): void {
+    // Whole milliseconds: the server stores instants as integers.
+    this.standing = Math.max(Math.ceil(at), this.now());
   }
 
   /** Jumps forward to `from` (never back: timestamps must not go backwards) and runs `speed`× from there. */
   run(from: number, speed: number): void {
     const now = this.now();
     if (from < now) throw new Error(`the simulated clock is already past ${new Date(from).toISOString()}`);
+    this.standing = null;
     this.base = from;
     this.realBase = performance.now();
     this.rate = speed;

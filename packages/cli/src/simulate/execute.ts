@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hide, recall, send } from './actions.js';
 import type { SimTime } from './clock.js';
@@ -127,6 +128,10 @@ export async function execute(o: ExecuteOptions): Promise<Execution> {
     });
   }
 
+  if (o.time.standAt) {
+    await stepped(o, o.time.standAt.bind(o.time), queue, fail);
+    return result;
+  }
   let inFlight = 0;
   while (queue.size > 0 || inFlight > 0) {
     if (o.signal.aborted) throw new Error('the run took longer than --max-time and was stopped');
@@ -149,4 +154,28 @@ export async function execute(o: ExecuteOptions): Promise<Execution> {
   result.lateness.max = late.at(-1) ?? 0;
   result.lateness.p99 = late[Math.floor(late.length * 0.99)] ?? 0;
   return result;
+}
+
+/**
+ * Embedded mode: one action at a time, the server's clock standing at the action's instant while it
+ * runs, so no action is ever late and every recall is decided at exactly the delay drawn for it. Real
+ * time only paces the day (never ahead of `speed`): a slow machine makes the day longer, not different.
+ */
+async function stepped(
+  o: ExecuteOptions,
+  standAt: (at: number) => void,
+  queue: TaskQueue,
+  fail: (what: string, error: unknown) => void,
+): Promise<void> {
+  const realStart = performance.now();
+  const simStart = o.time.now();
+  while (queue.size > 0) {
+    if (o.signal.aborted) throw new Error('the run took longer than --max-time and was stopped');
+    const task = queue.pop()!;
+    const ahead = realStart + (task.at - simStart) / o.time.speed - performance.now();
+    if (ahead > 1) await sleep(ahead);
+    standAt(task.at);
+    o.onTick(task.at);
+    await task.run().catch((error: unknown) => fail(new Date(task.at).toISOString(), error));
+  }
 }

@@ -36,7 +36,9 @@ export function renderSimulation(r: SimulationResult): string {
       `sender window ${r.windowSeconds.direct} s (direct), ${r.windowSeconds.group} s (groups)`,
     `  put in: ${fmt.int(r.put.messages)} messages, ${fmt.int(r.put.attempts)} recall attempts` +
       (r.plan.attemptsDropped ? ` (${r.plan.attemptsDropped} planned attempts found no free slot)` : '') +
-      `; actions started late by ≤ ${r.put.latenessSeconds.max.toFixed(1)} s simulated (p99 ${r.put.latenessSeconds.p99.toFixed(1)} s)`,
+      (r.mode === 'embedded'
+        ? '; one action at a time, each at its exact simulated instant (the clock stands while it runs)'
+        : `; actions started late by ≤ ${r.put.latenessSeconds.max.toFixed(1)} s simulated (p99 ${r.put.latenessSeconds.p99.toFixed(1)} s)`),
     '',
     ...renderTable(
       [

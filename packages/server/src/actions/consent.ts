@@ -16,6 +16,7 @@ import { publishCommitted, type ActionContext, type Actor } from './context.js';
 import { eraseInTx, finishErasures, type Erasure } from './erase.js';
 import { recallContext } from './recall-context.js';
 import type { RecallAudit } from './recall-audit.js';
+import { queueWebhooks } from '../webhooks/queue.js';
 
 /**
  * Consent recall. Past the window, a sender whose policy allows it asks; the other person of a direct
@@ -292,6 +293,12 @@ async function announce(
   );
   const recipients = [...new Set([request.requesterId, ...deciders.map((m) => m.userId)])];
   const pair = consentStepped(type, request, at);
+  await queueWebhooks(
+    tx,
+    type,
+    { conversationId: request.conversationId, messageId: request.messageId, subjectId: request.id },
+    at,
+  );
   return { pair, deliveries: await tx.appendEvent(pair.stored, recipients) };
 }
 

@@ -49,6 +49,11 @@ export interface Actor {
   readonly serverAdmin: boolean;
   /** The HTTP request (or WebSocket frame) this action serves, for the audit log. */
   readonly requestId?: string;
+  /**
+   * Set when an admin API key acts (actions/api-keys.ts): then `userId` is the key's id too, no user is
+   * behind it, and the audit entry's actor names the key.
+   */
+  readonly keyId?: string;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Delivery, UserRecord } from '../storage/records.js';
 import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
 import { appendAudit, byActor, type NewAuditEntry } from './audit.js';
+import { queueWebhooks } from '../webhooks/queue.js';
 
 type Publication = readonly [EventPair, Delivery[]];
 
@@ -171,6 +172,7 @@ export async function addMembers(
         ctx,
         memberEntry('member.added', actor, membership.role, conversationId, u.id, role, now),
       );
+      await queueWebhooks(tx, 'member.added', { conversationId, subjectId: u.id }, now);
     }
     const members = await tx.listMembers(conversationId);
     const view = conversationView(conversation, members);
@@ -227,6 +229,7 @@ export async function removeMember(
       ctx,
       memberEntry('member.removed', actor, membership.role, conversationId, userId, target.role, now),
     );
+    await queueWebhooks(tx, 'member.removed', { conversationId, subjectId: userId }, now);
     const pair = memberRemoved(conversationId, userId, now);
     publications.push([
       pair,

@@ -3,6 +3,8 @@ import type { Delivery, MessageRecord, TombstoneRecord } from '../storage/record
 import type { StorageTx } from '../storage/storage.js';
 import { publishCommitted, type ActionContext } from './context.js';
 import { auditRecall, type RecallAudit } from './recall-audit.js';
+import { queueWebhooks } from '../webhooks/queue.js';
+import { retractPushesInTx } from './push.js';
 
 /** What an erasure committed, for `finishErasures` to act on after commit. */
 export interface Erasure {
@@ -36,6 +38,14 @@ export async function eraseInTx(
   const pair = messageRecalled(message, tombstone);
   const members = (await tx.listMembers(message.conversationId)).map((m) => m.userId);
   const recipients = [...new Set([...(await tx.usersWhoReceived(message.id)), ...members])];
+  await queueWebhooks(
+    tx,
+    'message.recalled',
+    { conversationId: message.conversationId, messageId: message.id },
+    tombstone.recalledAt,
+  );
+  // Its pending pushes are dropped and every notification of it on a device is retracted (docs/push.md).
+  await retractPushesInTx(tx, message.id, tombstone.recalledAt);
   return {
     pair,
     deliveries: await tx.appendEvent(pair.stored, recipients),

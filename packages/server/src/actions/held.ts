@@ -80,7 +80,9 @@ export async function deliverHeld(ctx: ActionContext, limit = 100): Promise<numb
         continue;
       }
       const { heldAt: _heldAt, deliverAt: _deliverAt, ...draft } = held;
-      const { pair, deliveries } = await deliverInTx(tx, draft, now);
+      // The held row does not record the sending device: none of the sender's devices is pushed to.
+      const push = { holdSeconds: ctx.config.push.holdSeconds, deviceId: null };
+      const { pair, deliveries } = await deliverInTx(tx, draft, now, push);
       done.push({ pair, deliveries });
     }
     return done;

@@ -10,6 +10,8 @@ import type { StorageReader, StorageTx } from '../storage/storage.js';
 import { requireMember } from './conversations.js';
 import { publishCommitted, type ActionContext, type Actor } from './context.js';
 import { noteSent, nothingAfterCommit } from './analytics/index.js';
+import { queueWebhooks } from '../webhooks/queue.js';
+import { queueNotifyInTx, type PushOrigin } from './push.js';
 
 /** What a send asks for, once validated: the same whether delivered now or held for undo send. */
 export interface SendInput {
@@ -79,7 +81,10 @@ export async function sendMessage(
       await tx.insertHeldMessage(held);
       return { kind: 'held' as const, held, created: true, analytics: await note() };
     }
-    const delivered = await deliverInTx(tx, draft, now);
+    const delivered = await deliverInTx(tx, draft, now, {
+      holdSeconds: ctx.config.push.holdSeconds,
+      deviceId: actor.deviceId,
+    });
     return { kind: 'created' as const, ...delivered, analytics: await note() };
   });
   switch (outcome.kind) {
@@ -103,7 +108,7 @@ export type Draft = Omit<NewMessage, 'sentAt' | 'flags'>;
  * Stores a checked message and appends its `message.created` for every member, in the caller's
  * transaction; the caller publishes after commit. Shared by sending now and delivering a held message.
  */
-export async function deliverInTx(tx: StorageTx, draft: Draft, now: number) {
+export async function deliverInTx(tx: StorageTx, draft: Draft, now: number, push: PushOrigin) {
   const record = await tx.insertMessage({
     ...draft,
     sentAt: now,
@@ -117,6 +122,14 @@ export async function deliverInTx(tx: StorageTx, draft: Draft, now: number) {
   const refs = await loadReferences(tx, [record]);
   const pair = messageCreated(record, refs);
   const recipients = (await tx.listMembers(draft.conversationId)).map((m) => m.userId);
+  await queueWebhooks(
+    tx,
+    'message.created',
+    { conversationId: record.conversationId, messageId: record.id },
+    now,
+  );
+  // Notify pushes are queued in this transaction, rendered only when sent (docs/push.md).
+  await queueNotifyInTx(tx, record, push);
   return { record, refs, pair, deliveries: await tx.appendEvent(pair.stored, recipients) };
 }
 

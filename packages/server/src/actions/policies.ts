@@ -14,6 +14,7 @@ import type { ActionContext, Actor } from './context.js';
 import { requireMember } from './conversations.js';
 import { policyFor } from './policy.js';
 import { recallContext } from './recall-context.js';
+import { queueWebhooks } from '../webhooks/queue.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -106,6 +107,7 @@ export async function setConversationPolicy(
         documentSha256: doc === null ? null : createHash('sha256').update(canonicalJson(doc)).digest('hex'),
       },
     });
+    await queueWebhooks(tx, 'policy.changed', { conversationId, subjectId: actor.userId }, ctx.clock.now());
     return {
       document: doc as Record<string, unknown> | null,
       effective: policyFor(ctx, { ...conversation, policy: doc }) as unknown as Record<string, unknown>,

@@ -24,9 +24,14 @@ export interface RecallAudit {
   readonly consentRequestId?: string;
 }
 
-/** A recall by a user through a request, in the capacity the policy decided. */
+/**
+ * A recall by a user through a request, in the capacity the policy decided. An admin API key is no user:
+ * its entry's actor is `{ userId: null, role, keyId }`.
+ */
 export function recallBy(actor: Actor, role: string, extra: Partial<RecallAudit> = {}): RecallAudit {
-  return { ...byActor(actor, role), ...extra };
+  const by = byActor(actor, role);
+  const who = actor.keyId === undefined ? by.actor : { userId: null, role, keyId: actor.keyId };
+  return { ...by, actor: who, ...extra };
 }
 
 /** An erasure the server made on its own: a disappearing message's timer ran out. */

@@ -7,6 +7,7 @@ import type { ActionContext, Actor } from './context.js';
 import { eraseInTx, finishErasures } from './erase.js';
 import { recallContext } from './recall-context.js';
 import { recallBy } from './recall-audit.js';
+import { queueWebhooks } from '../webhooks/queue.js';
 import { attemptOf, nothingAfterCommit, recordRecallAttempt, type AfterCommit } from './analytics/index.js';
 
 /**
@@ -41,13 +42,24 @@ export async function recallMessage(
     // `hidden` (nothing to count: to the caller the message does not exist), not `already_recalled` (a
     // repeat answered with the tombstone, not a new decision), and not a bulk job's steps: the job is one
     // moderator's request over many messages, whose steps would swamp the per-attempt figures (delays,
-    // denial shares) and leave pending follow-ups for a sender who made no attempt.
+    // denial shares) and leave pending follow-ups for a sender who made no attempt. Nor an API key's
+    // recalls: an integration acting for the operator, not a person taking their words back.
     const attempt =
-      input.jobId === undefined
+      input.jobId === undefined && actor.keyId === undefined
         ? attemptOf(actor.userId, message.id, message.conversationId, context, decision)
         : null;
     if (decision.kind !== 'allowed') {
       const analytics = attempt === null ? nothingAfterCommit : await recordRecallAttempt(tx, ctx, attempt);
+      // A webhook-only event: who was refused what, by code — committed with the analytics.
+      if (decision.kind === 'denied') {
+        const ref = { conversationId: message.conversationId, messageId: message.id };
+        await queueWebhooks(
+          tx,
+          'recall.denied',
+          { ...ref, subjectId: actor.userId, detail: decision.code },
+          context.nowMs,
+        );
+      }
       return { decision, conversationId: message.conversationId, analytics };
     }
     const tombstone: TombstoneRecord = {

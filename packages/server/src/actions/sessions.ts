@@ -44,7 +44,14 @@ export async function login(
     tokenHash: hashToken(token),
     createdAt: ctx.clock.now(),
   };
-  await ctx.storage.transaction((tx) => tx.insertDevice(device));
+  await ctx.storage.transaction(async (tx) => {
+    // Under the account's lock (actions/accounts.ts): no session is born beside a disable or a password
+    // change that is committing, and a disabled account has none at all — so tokens need no such check.
+    const account = await tx.lockAccount(user.id);
+    if (account?.disabledAt != null) throw new AppError('account_disabled');
+    if (account?.passwordHash !== user.passwordHash) throw new AppError('invalid_credentials');
+    await tx.insertDevice(device);
+  });
   return {
     token,
     user: { id: user.id, username: user.username },

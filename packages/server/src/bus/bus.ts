@@ -13,7 +13,12 @@ export type BusMessage =
       readonly event: EventBody;
       readonly deliveries: readonly { readonly userId: string; readonly seq: number }[];
     }
-  | { readonly kind: 'device.revoked'; readonly userId: string; readonly deviceId: string };
+  | { readonly kind: 'device.revoked'; readonly userId: string; readonly deviceId: string }
+  /**
+   * Several sessions of one user ended at once (password change, account disabled): every node closes
+   * those devices' sockets. The ids are named, not "all but one", so a login that comes after is safe.
+   */
+  | { readonly kind: 'devices.revoked'; readonly userId: string; readonly deviceIds: readonly string[] };
 
 export type BusHandler = (message: BusMessage) => void;
 

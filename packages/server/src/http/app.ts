@@ -13,6 +13,8 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ActionContext } from '../actions/context.js';
 import { installErrorHandling } from './error-handler.js';
+import { installHttpRateLimits } from '../limits/http-hook.js';
+import { accountRoutes } from './routes/accounts.js';
 import { requireSession } from './authenticate.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -26,6 +28,9 @@ import { consentRoutes } from './routes/consent.js';
 import { auditRoutes } from './routes/audit.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { statsRoutes } from './routes/stats.js';
+import { pushRoutes } from './routes/push.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { strictIntegerQuery } from './strict-query.js';
 import { randomUUID } from 'node:crypto';
 
@@ -117,6 +122,9 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
     },
   });
   installErrorHandling(app);
+  // Before any route is declared: it adds itself to each route's onRequest hooks.
+  installHttpRateLimits(app, ctx);
+  accountRoutes(app);
   sessionRoutes(app);
   conversationRoutes(app);
   messageRoutes(app);
@@ -127,6 +135,9 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   auditRoutes(app);
   complianceRoutes(app);
   statsRoutes(app);
+  pushRoutes(app);
+  webhookRoutes(app);
+  apiKeyRoutes(app);
   opsRoutes(app);
   homeRoutes(app);
   return app;

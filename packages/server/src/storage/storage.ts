@@ -31,6 +31,14 @@ import type {
   RecallBucketKey,
   RecallBucketRecord,
 } from './analytics-records.js';
+import type {
+  ApiKeyRecord,
+  WebhookAttemptResult,
+  WebhookDeliveryRecord,
+  WebhookEventRecord,
+  WebhookSubscriptionRecord,
+} from './webhook-records.js';
+import type { ClaimedPush, NotifyFanout, PushJobKey, PushTargetRecord } from './push-records.js';
 
 /**
  * The storage port. The core and the actions speak only this; each backend lives in its own folder
@@ -165,6 +173,20 @@ export interface StorageReader {
   listPendingFollowUps(userId: string, conversationId: string): Promise<PendingFollowUpRecord[]>;
   /** Unresolved denials made before `before` (ms), oldest first: their follow-up is `none`. */
   listStaleFollowUps(before: number, limit: number): Promise<PendingFollowUpRecord[]>;
+
+  // Webhooks and API keys (webhook-records.ts).
+  listWebhookSubscriptions(): Promise<WebhookSubscriptionRecord[]>;
+  findWebhookSubscription(id: string): Promise<WebhookSubscriptionRecord | null>;
+  /** The subscription's delivery log, newest first. */
+  listWebhookDeliveries(subscriptionId: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  findApiKey(id: string): Promise<ApiKeyRecord | null>;
+
+  // Push notifications (push-records.ts).
+  /** The device's push targets, oldest first. */
+  listPushTargets(deviceId: string): Promise<PushTargetRecord[]>;
+  /** Pushes waiting in the outbox (due or not, claimed or not). */
+  pushOutboxDepth(): Promise<number>;
 }
 
 export interface StorageTx extends StorageReader {
@@ -172,6 +194,19 @@ export interface StorageTx extends StorageReader {
   insertUser(user: UserRecord): Promise<boolean>;
   insertDevice(device: Omit<DeviceRecord, 'cursor'>): Promise<void>;
   deleteDevice(id: string): Promise<void>;
+
+  // Accounts: passwords, disabling, revoking sessions.
+  /**
+   * The account's password hash and when it was disabled (null: enabled), or null when there is no such
+   * user. In a write transaction the row stays locked until commit (PostgreSQL; SQLite serialises
+   * writers anyway), so a login cannot add a device beside a password change or a disable in flight.
+   */
+  lockAccount(userId: string): Promise<{ passwordHash: string; disabledAt: number | null } | null>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /** Disables the account at `at`, or enables it again (null). */
+  setDisabledAt(userId: string, at: number | null): Promise<void>;
+  /** Deletes every device (session) of the user except `keep`; returns the ids deleted. */
+  deleteDevicesOf(userId: string, keep: string | null): Promise<string[]>;
   /** Moves the device's cursor forward; never back. */
   advanceCursor(deviceId: string, seq: number): Promise<void>;
 
@@ -231,6 +266,49 @@ export interface StorageTx extends StorageReader {
   markActivity(day: string, userId: string, what: 'sent' | 'attempted'): Promise<void>;
   /** Retention: drops cells with slot < `beforeSlot` and activity of days < `beforeDay`. */
   deleteAnalyticsBefore(beforeSlot: number, beforeDay: string): Promise<void>;
+
+  // Webhooks and API keys (webhook-records.ts).
+  insertWebhookSubscription(subscription: WebhookSubscriptionRecord): Promise<void>;
+  /** Deletes the subscription and its delivery log; false when there was none. */
+  deleteWebhookSubscription(id: string): Promise<boolean>;
+  setWebhookSecret(id: string, secret: string): Promise<boolean>;
+  /** Queues one delivery per subscription to the event's type, due at once; returns how many. */
+  queueWebhookEvent(event: WebhookEventRecord): Promise<number>;
+  /**
+   * Claims up to `limit` pending deliveries due by `now`: counts the attempt and leases them until
+   * `leaseUntil`, so no other worker (on any node) takes them meanwhile.
+   */
+  claimWebhookDeliveries(now: number, leaseUntil: number, limit: number): Promise<WebhookDeliveryRecord[]>;
+  recordWebhookAttempt(id: string, result: WebhookAttemptResult): Promise<void>;
+  /** Drops finished deliveries (not pending ones) of events older than `before`. */
+  pruneWebhookDeliveries(before: number): Promise<void>;
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  /** False when unknown or already revoked. */
+  revokeApiKey(id: string, at: number): Promise<boolean>;
+
+  // Push notifications (push-records.ts).
+  /** Adds a target; one of the device's with the same kind, address and pushkey is replaced. */
+  insertPushTarget(target: PushTargetRecord): Promise<void>;
+  /** Deletes a target (of that device, when `deviceId` is given) and its queue; false when none. */
+  deletePushTarget(id: string, deviceId: string | null): Promise<boolean>;
+  /** Queues a notify push for every target of the conversation's members but the skipped; returns how many. */
+  queueNotifyPushes(fanout: NotifyFanout): Promise<number>;
+  /**
+   * For an erasure, in its transaction: drops the message's unsent notify pushes and turns every
+   * notification that may be on a device (claimed ones included) into a retraction due at `dueAt`.
+   */
+  retractPushes(messageId: string, dueAt: number): Promise<number>;
+  /**
+   * Claims up to `limit` pushes due by `now`: counts the attempt and leases them until `leaseUntil`, so no
+   * other worker (on any node) takes them meanwhile; a claimed notify is recorded as possibly delivered.
+   */
+  claimDuePushes(now: number, leaseUntil: number, limit: number): Promise<ClaimedPush[]>;
+  /** Removes a push from the outbox (sent, given up, or no longer wanted). */
+  deletePushJob(key: PushJobKey): Promise<void>;
+  /** Sets a failed push's next attempt. */
+  reschedulePushJob(key: PushJobKey, at: number): Promise<void>;
+  /** Forgets notifications sent before `before`: they will not be retracted any more. */
+  deletePushReceiptsBefore(before: number): Promise<void>;
 
   /**
    * Appends a row to the audit log and replaces the accumulator with `state`, the one after that row.

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { errorPayload, limits, protocolVersion, type ClientFrame } from '@retract/protocol';
+import { errorPayload, errorRegistry, limits, protocolVersion, type ClientFrame } from '@retract/protocol';
 import type { ActionContext, Actor } from '../actions/context.js';
 import { authenticate, type Session } from '../actions/sessions.js';
 import { acknowledge } from '../actions/sync.js';
@@ -15,6 +15,8 @@ import { Connection } from './connection.js';
 import { decodeFrame } from './frame-codec.js';
 import { ConnectionRegistry } from './registry.js';
 import { runCommand } from './commands.js';
+import { originAllowed } from '../limits/origin.js';
+import { commandLimiter } from '../limits/ws-limits.js';
 
 export interface Gateway {
   readonly connections: ConnectionRegistry;
@@ -33,6 +35,7 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
     clientTracking: false,
   });
   const connections = new ConnectionRegistry();
+  const limitCommand = commandLimiter(ctx);
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(request, socket, head);
@@ -41,6 +44,11 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/ws') return refuse(socket, 404, 'Not Found');
+    // Before anything else is looked at: a page from a foreign site gets no socket at all.
+    if (!originAllowed(request.headers.origin, request.headers.host, ctx.config.ws.allowedOrigins)) {
+      ctx.metrics.wsRefused.labels('origin').inc();
+      return refuse(socket, 403, 'Forbidden');
+    }
     const after = parseCursor(url.searchParams.get('after'));
     if (after === 'invalid') return refuse(socket, 400, 'Bad Request');
     const header = request.headers.authorization;
@@ -123,6 +131,12 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
       );
       return ws.close(4400, 'cursor_ahead');
     }
+    // Checked and added with no await in between, so parallel opens cannot both slip under the cap.
+    if ((connections.ofUser(session.user.id)?.size ?? 0) >= ctx.config.ws.maxConnectionsPerUser) {
+      ctx.metrics.wsRefused.labels('connection_cap').inc();
+      const code = errorRegistry.too_many_connections.wsClose;
+      return ws.close(code, 'too_many_connections');
+    }
     const connection = new Connection(ws, session.user.id, session.device.id, cursor, ctx);
     const actor: Actor = {
       userId: session.user.id,
@@ -168,6 +182,8 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
         );
         return;
       default: {
+        const limited = await limitCommand(actor);
+        if (limited) return connection.send({ type: 'reply', id: frame.id, ok: false, error: limited });
         try {
           // Each command gets its own id, as an HTTP request does, for the audit log and the logs.
           const result = await runCommand(ctx, { ...actor, requestId: randomUUID() }, frame);
@@ -189,6 +205,11 @@ export function attachGateway(server: HttpServer, ctx: ActionContext): Gateway {
   }
 
   const onBus = (message: BusMessage): void => {
+    if (message.kind === 'devices.revoked') {
+      for (const id of message.deviceIds)
+        for (const c of connections.ofDevice(id) ?? []) c.close('session_revoked');
+      return;
+    }
     if (message.kind === 'device.revoked') {
       for (const c of connections.ofDevice(message.deviceId) ?? []) c.close('session_revoked');
       return;

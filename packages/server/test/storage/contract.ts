@@ -4,6 +4,9 @@ import type { Storage } from '../../src/storage/storage.js';
 import type { MessageRecord, NewEvent } from '../../src/storage/records.js';
 import { auditStorageContract } from './audit-contract.js';
 import { analyticsStorageContract } from './analytics-contract.js';
+import { pushStorageContract } from './push-contract.js';
+import { accountsStorageContract } from './accounts-contract.js';
+import { webhooksStorageContract } from './webhooks-contract.js';
 
 /**
  * The storage port's contract, run against every backend. A backend that passes this behaves the same
@@ -418,5 +421,8 @@ export function storageContract(factory: StorageFactory): void {
 
     auditStorageContract(() => storage);
     analyticsStorageContract(() => storage);
+    pushStorageContract(() => storage);
+    accountsStorageContract(() => storage);
+    webhooksStorageContract(() => storage);
   });
 }

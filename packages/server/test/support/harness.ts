@@ -42,6 +42,14 @@ export async function startTestServer(
     auth: { passwordHashCost: 1024 },
     log: { level: 'silent' },
     ws: { pingIntervalMs: 0 },
+    // On, so every suite runs through the limiter, but out of reach: suites register and log in many
+    // users from one address in a burst. The abuse suites set small budgets of their own.
+    limits: {
+      user: { points: 1_000_000 },
+      moderator: { points: 1_000_000 },
+      apiKey: { points: 1_000_000 },
+      ip: { points: 1_000_000 },
+    },
   };
   const merged = { ...defaults };
   for (const [key, value] of Object.entries(options.config ?? {})) {

@@ -267,6 +267,14 @@ function parseEnvelope(raw: string): Envelope | null {
       ? (value as Envelope)
       : null;
   }
+  if (message['kind'] === 'devices.revoked') {
+    const ids = message['deviceIds'];
+    return typeof message['userId'] === 'string' &&
+      Array.isArray(ids) &&
+      ids.every((id) => typeof id === 'string')
+      ? (value as Envelope)
+      : null;
+  }
   return null;
 }
 

@@ -274,6 +274,93 @@ const migrations: readonly string[] = [
     PRIMARY KEY (day, user_id)
   );
   `,
+  `
+  -- Webhooks (storage/webhook-records.ts). The outbox is also the delivery log: one row per event and
+  -- subscription, holding ids only — the body is rendered from current state when sent, so no message
+  -- content is ever at rest here.
+  CREATE TABLE webhook_subscriptions (
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    url         TEXT NOT NULL,
+    events      TEXT NOT NULL,
+    description TEXT,
+    secret      TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+  );
+  CREATE TABLE webhook_deliveries (
+    id               TEXT COLLATE "C" PRIMARY KEY,
+    subscription_id  TEXT COLLATE "C" NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    event_id         TEXT COLLATE "C" NOT NULL,
+    event_type       TEXT COLLATE "C" NOT NULL,
+    conversation_id  TEXT COLLATE "C",
+    message_id       TEXT COLLATE "C",
+    subject_id       TEXT COLLATE "C",
+    detail           TEXT COLLATE "C",
+    occurred_at      BIGINT NOT NULL,
+    status           TEXT COLLATE "C" NOT NULL,
+    attempts         INTEGER NOT NULL,
+    next_attempt_at  BIGINT,
+    last_attempt_at  BIGINT,
+    last_status_code INTEGER,
+    last_error       TEXT,
+    delivered_at     BIGINT
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries (subscription_id, occurred_at);
+  -- Admin API keys: the hash of the key only.
+  CREATE TABLE api_keys (
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    name        TEXT NOT NULL,
+    scopes      TEXT NOT NULL,
+    secret_hash TEXT COLLATE "C" NOT NULL,
+    created_at  BIGINT NOT NULL,
+    revoked_at  BIGINT
+  );
+  `,
+  `
+  -- Push notifications (storage/push-records.ts). A device's targets go with the device (logout, revoked
+  -- session), and a target's queue with the target. No message content in any of these tables.
+  CREATE TABLE push_targets (
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    user_id    TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+    device_id  TEXT COLLATE "C" NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('webpush', 'gateway')),
+    address    TEXT NOT NULL,
+    p256dh     TEXT,
+    auth       TEXT,
+    pushkey    TEXT,
+    secret     TEXT,
+    privacy    BOOLEAN NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX push_targets_by_device ON push_targets (device_id);
+  CREATE INDEX push_targets_by_user ON push_targets (user_id);
+  -- Pushes still to send: which target, which message, notify or retract; rendered when sent.
+  CREATE TABLE push_outbox (
+    target_id       TEXT COLLATE "C" NOT NULL REFERENCES push_targets(id) ON DELETE CASCADE,
+    message_id      TEXT COLLATE "C" NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('notify', 'retract')),
+    tag             TEXT NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at BIGINT NOT NULL,
+    PRIMARY KEY (target_id, message_id, kind)
+  );
+  CREATE INDEX push_outbox_due ON push_outbox (next_attempt_at);
+  CREATE INDEX push_outbox_by_message ON push_outbox (message_id, kind);
+  -- Notifications that may be on a device: an erasure turns each into a retraction.
+  CREATE TABLE push_receipts (
+    target_id  TEXT COLLATE "C" NOT NULL REFERENCES push_targets(id) ON DELETE CASCADE,
+    message_id TEXT COLLATE "C" NOT NULL,
+    tag        TEXT NOT NULL,
+    sent_at    BIGINT NOT NULL,
+    PRIMARY KEY (target_id, message_id)
+  );
+  CREATE INDEX push_receipts_by_message ON push_receipts (message_id);
+  CREATE INDEX push_receipts_by_age ON push_receipts (sent_at);
+  `,
+  `
+  -- Accounts a server admin disabled: no login while set (their devices were deleted when it was set).
+  ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+  `,
 ];
 
 export const storageMigrations: MigrationSet = {

@@ -29,6 +29,16 @@ import type {
 import type { Role } from '@retract/protocol';
 import { PostgresAuditLog } from './audit-log.js';
 import { PostgresAnalytics } from './analytics.js';
+import { PostgresWebhooks } from './webhooks.js';
+import { PostgresPush } from './push.js';
+import type { ClaimedPush, NotifyFanout, PushJobKey, PushTargetRecord } from '../push-records.js';
+import type {
+  ApiKeyRecord,
+  WebhookAttemptResult,
+  WebhookDeliveryRecord,
+  WebhookEventRecord,
+  WebhookSubscriptionRecord,
+} from '../webhook-records.js';
 import type {
   DailyActivityRecord,
   PendingFollowUpRecord,
@@ -88,6 +98,8 @@ const jsonOrNull = (value: unknown): string | null => (value === null ? null : J
 export class PostgresTx implements StorageTx {
   private readonly audit: PostgresAuditLog;
   private readonly analytics: PostgresAnalytics;
+  private readonly webhooks: PostgresWebhooks;
+  private readonly push: PostgresPush;
 
   constructor(
     private readonly db: Connection,
@@ -95,6 +107,8 @@ export class PostgresTx implements StorageTx {
   ) {
     this.audit = new PostgresAuditLog(db, writable);
     this.analytics = new PostgresAnalytics(db, writable);
+    this.webhooks = new PostgresWebhooks(db);
+    this.push = new PostgresPush(db, writable);
   }
 
   private get forUpdate(): string {
@@ -419,6 +433,28 @@ export class PostgresTx implements StorageTx {
   }
   async deleteDevice(id: string): Promise<void> {
     await this.db.run('DELETE FROM devices WHERE id = $1', [id]);
+  }
+  // Accounts. A login and a password change or disable both take the user row's lock (FOR NO KEY
+  // UPDATE, like the UPDATE that changes it), so one waits for the other and then reads its outcome.
+  async lockAccount(userId: string): Promise<{ passwordHash: string; disabledAt: number | null } | null> {
+    const row = await this.db.one<{ password_hash: string; disabled_at: number | null }>(
+      `SELECT password_hash, disabled_at FROM users WHERE id = $1${this.writable ? ' FOR NO KEY UPDATE' : ''}`,
+      [userId],
+    );
+    return row ? { passwordHash: row.password_hash, disabledAt: row.disabled_at } : null;
+  }
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.run('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+  }
+  async setDisabledAt(userId: string, at: number | null): Promise<void> {
+    await this.db.run('UPDATE users SET disabled_at = $1 WHERE id = $2', [at, userId]);
+  }
+  async deleteDevicesOf(userId: string, keep: string | null): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      'DELETE FROM devices WHERE user_id = $1 AND id IS DISTINCT FROM $2 RETURNING id',
+      [userId, keep],
+    );
+    return rows.map((r) => r.id);
   }
   async advanceCursor(deviceId: string, seq: number): Promise<void> {
     await this.db.run('UPDATE devices SET cursor = greatest(cursor, $1) WHERE id = $2', [seq, deviceId]);
@@ -748,5 +784,81 @@ export class PostgresTx implements StorageTx {
   }
   deleteAnalyticsBefore(beforeSlot: number, beforeDay: string): Promise<void> {
     return this.analytics.deleteBefore(beforeSlot, beforeDay);
+  }
+
+  // Webhooks and API keys (webhooks.ts).
+  listWebhookSubscriptions(): Promise<WebhookSubscriptionRecord[]> {
+    return this.webhooks.subscriptions();
+  }
+  findWebhookSubscription(id: string): Promise<WebhookSubscriptionRecord | null> {
+    return this.webhooks.subscription(id);
+  }
+  listWebhookDeliveries(subscriptionId: string, limit: number): Promise<WebhookDeliveryRecord[]> {
+    return this.webhooks.deliveries(subscriptionId, limit);
+  }
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.webhooks.apiKeys();
+  }
+  findApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return this.webhooks.apiKey(id);
+  }
+  insertWebhookSubscription(subscription: WebhookSubscriptionRecord): Promise<void> {
+    return this.webhooks.insertSubscription(subscription);
+  }
+  deleteWebhookSubscription(id: string): Promise<boolean> {
+    return this.webhooks.deleteSubscription(id);
+  }
+  setWebhookSecret(id: string, secret: string): Promise<boolean> {
+    return this.webhooks.setSecret(id, secret);
+  }
+  queueWebhookEvent(event: WebhookEventRecord): Promise<number> {
+    return this.webhooks.queue(event);
+  }
+  claimWebhookDeliveries(now: number, leaseUntil: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+    return this.webhooks.claim(now, leaseUntil, limit);
+  }
+  recordWebhookAttempt(id: string, result: WebhookAttemptResult): Promise<void> {
+    return this.webhooks.record(id, result);
+  }
+  pruneWebhookDeliveries(before: number): Promise<void> {
+    return this.webhooks.prune(before);
+  }
+  insertApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.webhooks.insertApiKey(key);
+  }
+  revokeApiKey(id: string, at: number): Promise<boolean> {
+    return this.webhooks.revokeApiKey(id, at);
+  }
+
+  // Push notifications (push.ts).
+  listPushTargets(deviceId: string): Promise<PushTargetRecord[]> {
+    return this.push.targetsOf(deviceId);
+  }
+  pushOutboxDepth(): Promise<number> {
+    return this.push.depth();
+  }
+  insertPushTarget(target: PushTargetRecord): Promise<void> {
+    return this.push.insertTarget(target);
+  }
+  deletePushTarget(id: string, deviceId: string | null): Promise<boolean> {
+    return this.push.deleteTarget(id, deviceId);
+  }
+  queueNotifyPushes(fanout: NotifyFanout): Promise<number> {
+    return this.push.queueNotify(fanout);
+  }
+  retractPushes(messageId: string, dueAt: number): Promise<number> {
+    return this.push.retract(messageId, dueAt);
+  }
+  claimDuePushes(now: number, leaseUntil: number, limit: number): Promise<ClaimedPush[]> {
+    return this.push.claim(now, leaseUntil, limit);
+  }
+  deletePushJob(key: PushJobKey): Promise<void> {
+    return this.push.deleteJob(key);
+  }
+  reschedulePushJob(key: PushJobKey, at: number): Promise<void> {
+    return this.push.reschedule(key, at);
+  }
+  deletePushReceiptsBefore(before: number): Promise<void> {
+    return this.push.deleteReceiptsBefore(before);
   }
 }

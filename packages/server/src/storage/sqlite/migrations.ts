@@ -284,4 +284,91 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (day, user_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  `
+  -- Webhooks (storage/webhook-records.ts). The outbox is also the delivery log: one row per event and
+  -- subscription, holding ids only — the body is rendered from current state when sent, so no message
+  -- content is ever at rest here.
+  CREATE TABLE webhook_subscriptions (
+    id          TEXT PRIMARY KEY,
+    url         TEXT NOT NULL,
+    events      TEXT NOT NULL,
+    description TEXT,
+    secret      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE webhook_deliveries (
+    id               TEXT PRIMARY KEY,
+    subscription_id  TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+    event_id         TEXT NOT NULL,
+    event_type       TEXT NOT NULL,
+    conversation_id  TEXT,
+    message_id       TEXT,
+    subject_id       TEXT,
+    detail           TEXT,
+    occurred_at      INTEGER NOT NULL,
+    status           TEXT NOT NULL,
+    attempts         INTEGER NOT NULL,
+    next_attempt_at  INTEGER,
+    last_attempt_at  INTEGER,
+    last_status_code INTEGER,
+    last_error       TEXT,
+    delivered_at     INTEGER
+  ) STRICT;
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries(subscription_id, occurred_at);
+  -- Admin API keys: the hash of the key only.
+  CREATE TABLE api_keys (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    scopes      TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+  ) STRICT;
+  `,
+  `
+  -- Push notifications (storage/push-records.ts). A device's targets go with the device (logout, revoked
+  -- session), and a target's queue with the target. No message content in any of these tables.
+  CREATE TABLE push_targets (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    device_id  TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('webpush', 'gateway')),
+    address    TEXT NOT NULL,
+    p256dh     TEXT,
+    auth       TEXT,
+    pushkey    TEXT,
+    secret     TEXT,
+    privacy    INTEGER NOT NULL CHECK (privacy IN (0, 1)),
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX push_targets_by_device ON push_targets(device_id);
+  CREATE INDEX push_targets_by_user ON push_targets(user_id);
+  -- Pushes still to send: which target, which message, notify or retract; rendered when sent.
+  CREATE TABLE push_outbox (
+    target_id       TEXT NOT NULL REFERENCES push_targets(id) ON DELETE CASCADE,
+    message_id      TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('notify', 'retract')),
+    tag             TEXT NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    PRIMARY KEY (target_id, message_id, kind)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX push_outbox_due ON push_outbox(next_attempt_at);
+  CREATE INDEX push_outbox_by_message ON push_outbox(message_id, kind);
+  -- Notifications that may be on a device: an erasure turns each into a retraction.
+  CREATE TABLE push_receipts (
+    target_id  TEXT NOT NULL REFERENCES push_targets(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    tag        TEXT NOT NULL,
+    sent_at    INTEGER NOT NULL,
+    PRIMARY KEY (target_id, message_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX push_receipts_by_message ON push_receipts(message_id);
+  CREATE INDEX push_receipts_by_age ON push_receipts(sent_at);
+  `,
+  `
+  -- Accounts a server admin disabled: no login while set (their devices were deleted when it was set).
+  ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+  `,
 ];

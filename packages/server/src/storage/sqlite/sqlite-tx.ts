@@ -8,6 +8,16 @@ import type {
 } from '../audit-records.js';
 import { prepareAuditLog } from './audit-log.js';
 import { prepareAnalytics } from './analytics.js';
+import { prepareWebhooks } from './webhooks.js';
+import { preparePush } from './push.js';
+import type { ClaimedPush, NotifyFanout, PushJobKey, PushTargetRecord } from '../push-records.js';
+import type {
+  ApiKeyRecord,
+  WebhookAttemptResult,
+  WebhookDeliveryRecord,
+  WebhookEventRecord,
+  WebhookSubscriptionRecord,
+} from '../webhook-records.js';
 import type {
   DailyActivityRecord,
   PendingFollowUpRecord,
@@ -91,6 +101,15 @@ function prepare(db: Database.Database) {
       'INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
     deleteDevice: db.prepare('DELETE FROM devices WHERE id = ?'),
+    // Accounts: passwords, disabling, revoking sessions.
+    account: db.prepare<[string], { password_hash: string; disabled_at: number | null }>(
+      'SELECT password_hash, disabled_at FROM users WHERE id = ?',
+    ),
+    setPasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    setDisabledAt: db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?'),
+    deleteDevicesOf: db.prepare<[string, string], { id: string }>(
+      'DELETE FROM devices WHERE user_id = ? AND id IS NOT ? RETURNING id',
+    ),
     advanceCursor: db.prepare('UPDATE devices SET cursor = max(cursor, ?) WHERE id = ?'),
     conversationById: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
     conversationByKey: db.prepare<[string], ConversationRow>(
@@ -293,6 +312,8 @@ function prepare(db: Database.Database) {
     ),
     audit: prepareAuditLog(db),
     analytics: prepareAnalytics(db),
+    webhooks: prepareWebhooks(db),
+    push: preparePush(db),
   };
 }
 
@@ -472,6 +493,20 @@ export class SqliteTx implements StorageTx {
   }
   async deleteDevice(id: string): Promise<void> {
     this.s.deleteDevice.run(id);
+  }
+  // Accounts: SQLite runs one writer at a time, so reading the row is all the locking there is to do.
+  async lockAccount(userId: string): Promise<{ passwordHash: string; disabledAt: number | null } | null> {
+    const row = this.s.account.get(userId);
+    return row ? { passwordHash: row.password_hash, disabledAt: row.disabled_at } : null;
+  }
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    this.s.setPasswordHash.run(passwordHash, userId);
+  }
+  async setDisabledAt(userId: string, at: number | null): Promise<void> {
+    this.s.setDisabledAt.run(at, userId);
+  }
+  async deleteDevicesOf(userId: string, keep: string | null): Promise<string[]> {
+    return this.s.deleteDevicesOf.all(userId, keep ?? '').map((r) => r.id);
   }
   async advanceCursor(deviceId: string, seq: number): Promise<void> {
     this.s.advanceCursor.run(seq, deviceId);
@@ -700,5 +735,85 @@ export class SqliteTx implements StorageTx {
   }
   async deleteAnalyticsBefore(beforeSlot: number, beforeDay: string): Promise<void> {
     this.s.analytics.deleteBefore(beforeSlot, beforeDay);
+  }
+
+  // Webhooks and API keys (webhooks.ts).
+  async listWebhookSubscriptions(): Promise<WebhookSubscriptionRecord[]> {
+    return this.s.webhooks.subscriptions();
+  }
+  async findWebhookSubscription(id: string): Promise<WebhookSubscriptionRecord | null> {
+    return this.s.webhooks.subscription(id);
+  }
+  async listWebhookDeliveries(subscriptionId: string, limit: number): Promise<WebhookDeliveryRecord[]> {
+    return this.s.webhooks.deliveries(subscriptionId, limit);
+  }
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.s.webhooks.apiKeys();
+  }
+  async findApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return this.s.webhooks.apiKey(id);
+  }
+  async insertWebhookSubscription(subscription: WebhookSubscriptionRecord): Promise<void> {
+    this.s.webhooks.insertSubscription(subscription);
+  }
+  async deleteWebhookSubscription(id: string): Promise<boolean> {
+    return this.s.webhooks.deleteSubscription(id);
+  }
+  async setWebhookSecret(id: string, secret: string): Promise<boolean> {
+    return this.s.webhooks.setSecret(id, secret);
+  }
+  async queueWebhookEvent(event: WebhookEventRecord): Promise<number> {
+    return this.s.webhooks.queue(event);
+  }
+  async claimWebhookDeliveries(
+    now: number,
+    leaseUntil: number,
+    limit: number,
+  ): Promise<WebhookDeliveryRecord[]> {
+    return this.s.webhooks.claim(now, leaseUntil, limit);
+  }
+  async recordWebhookAttempt(id: string, result: WebhookAttemptResult): Promise<void> {
+    this.s.webhooks.record(id, result);
+  }
+  async pruneWebhookDeliveries(before: number): Promise<void> {
+    this.s.webhooks.prune(before);
+  }
+  async insertApiKey(key: ApiKeyRecord): Promise<void> {
+    this.s.webhooks.insertApiKey(key);
+  }
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    return this.s.webhooks.revokeApiKey(id, at);
+  }
+
+  // Push notifications (push.ts).
+  async listPushTargets(deviceId: string): Promise<PushTargetRecord[]> {
+    return this.s.push.targetsOf(deviceId);
+  }
+  async pushOutboxDepth(): Promise<number> {
+    return this.s.push.depth();
+  }
+  async insertPushTarget(target: PushTargetRecord): Promise<void> {
+    this.s.push.insertTarget(target);
+  }
+  async deletePushTarget(id: string, deviceId: string | null): Promise<boolean> {
+    return this.s.push.deleteTarget(id, deviceId);
+  }
+  async queueNotifyPushes(fanout: NotifyFanout): Promise<number> {
+    return this.s.push.queueNotify(fanout);
+  }
+  async retractPushes(messageId: string, dueAt: number): Promise<number> {
+    return this.s.push.retract(messageId, dueAt);
+  }
+  async claimDuePushes(now: number, leaseUntil: number, limit: number): Promise<ClaimedPush[]> {
+    return this.s.push.claim(now, leaseUntil, limit);
+  }
+  async deletePushJob(key: PushJobKey): Promise<void> {
+    this.s.push.deleteJob(key);
+  }
+  async reschedulePushJob(key: PushJobKey, at: number): Promise<void> {
+    this.s.push.reschedule(key, at);
+  }
+  async deletePushReceiptsBefore(before: number): Promise<void> {
+    this.s.push.deleteReceiptsBefore(before);
   }
 }
