@@ -17,6 +17,7 @@ import type {
   RecallBucketKey,
   RecallBucketRecord,
 } from './analytics-records.js';
+import type { PushJobRecord, PushTargetRecord } from './push-records.js';
 
 /**
  * Rows as both SQL backends return them (the same column names; timestamps already numbers, JSON as the
@@ -367,4 +368,51 @@ export const toDailyActivity = (r: DailyActivityRow): DailyActivityRecord => ({
   senders: r.senders,
   attempters: r.attempters,
   sendersWhoAttempted: r.senders_who_attempted,
+});
+
+export interface PushTargetRow {
+  id: string;
+  user_id: string;
+  device_id: string;
+  kind: string;
+  address: string;
+  p256dh: string | null;
+  auth: string | null;
+  pushkey: string | null;
+  secret: string | null;
+  /** SQLite stores 0/1, PostgreSQL a boolean. */
+  privacy: number | boolean;
+  created_at: number;
+}
+
+export interface PushJobRow {
+  target_id: string;
+  message_id: string;
+  kind: string;
+  tag: string;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+export const toPushTarget = (r: PushTargetRow): PushTargetRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  deviceId: r.device_id,
+  kind: r.kind === 'gateway' ? 'gateway' : 'webpush',
+  address: r.address,
+  p256dh: r.p256dh,
+  auth: r.auth,
+  pushkey: r.pushkey,
+  secret: r.secret,
+  privacy: r.privacy === true || r.privacy === 1,
+  createdAt: r.created_at,
+});
+
+export const toPushJob = (r: PushJobRow): PushJobRecord => ({
+  targetId: r.target_id,
+  messageId: r.message_id,
+  kind: r.kind === 'retract' ? 'retract' : 'notify',
+  tag: r.tag,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
 });

@@ -1,57 +1,6 @@
-import type {
-  ClaimedPush,
-  NotifyFanout,
-  PushJobKey,
-  PushJobRecord,
-  PushTargetRecord,
-} from '../push-records.js';
+import type { ClaimedPush, NotifyFanout, PushJobKey, PushTargetRecord } from '../push-records.js';
+import { toPushJob, toPushTarget, type PushJobRow, type PushTargetRow } from '../rows.js';
 import type { Connection } from './pool.js';
-
-interface TargetRow {
-  id: string;
-  user_id: string;
-  device_id: string;
-  kind: string;
-  address: string;
-  p256dh: string | null;
-  auth: string | null;
-  pushkey: string | null;
-  secret: string | null;
-  privacy: boolean;
-  created_at: number;
-}
-
-interface JobRow {
-  target_id: string;
-  message_id: string;
-  kind: string;
-  tag: string;
-  attempts: number;
-  next_attempt_at: number;
-}
-
-const toTarget = (r: TargetRow): PushTargetRecord => ({
-  id: r.id,
-  userId: r.user_id,
-  deviceId: r.device_id,
-  kind: r.kind === 'gateway' ? 'gateway' : 'webpush',
-  address: r.address,
-  p256dh: r.p256dh,
-  auth: r.auth,
-  pushkey: r.pushkey,
-  secret: r.secret,
-  privacy: r.privacy,
-  createdAt: r.created_at,
-});
-
-const toJob = (r: JobRow): PushJobRecord => ({
-  targetId: r.target_id,
-  messageId: r.message_id,
-  kind: r.kind === 'retract' ? 'retract' : 'notify',
-  tag: r.tag,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-});
 
 /**
  * Push notifications' part of the PostgreSQL backend (tables `push_targets`, `push_outbox`,
@@ -72,11 +21,11 @@ export class PostgresPush {
   ) {}
 
   async targetsOf(deviceId: string): Promise<PushTargetRecord[]> {
-    const rows = await this.db.rows<TargetRow>(
+    const rows = await this.db.rows<PushTargetRow>(
       'SELECT * FROM push_targets WHERE device_id = $1 ORDER BY created_at, id',
       [deviceId],
     );
-    return rows.map(toTarget);
+    return rows.map(toPushTarget);
   }
 
   async insertTarget(t: PushTargetRecord): Promise<void> {
@@ -137,7 +86,7 @@ export class PostgresPush {
 
   async claim(now: number, leaseUntil: number, limit: number): Promise<ClaimedPush[]> {
     if (!this.writable) throw new Error('claiming pushes needs a write transaction');
-    const jobs = await this.db.rows<JobRow>(
+    const jobs = await this.db.rows<PushJobRow>(
       `WITH due AS (
          SELECT target_id, message_id, kind FROM push_outbox WHERE next_attempt_at <= $1
          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
@@ -164,13 +113,14 @@ export class PostgresPush {
         ],
       );
     }
-    const targets = await this.db.rows<TargetRow>('SELECT * FROM push_targets WHERE id = ANY($1::text[])', [
-      [...new Set(jobs.map((j) => j.target_id))],
-    ]);
-    const byId = new Map(targets.map((t) => [t.id, toTarget(t)]));
+    const targets = await this.db.rows<PushTargetRow>(
+      'SELECT * FROM push_targets WHERE id = ANY($1::text[])',
+      [[...new Set(jobs.map((j) => j.target_id))]],
+    );
+    const byId = new Map(targets.map((t) => [t.id, toPushTarget(t)]));
     return jobs.flatMap((j) => {
       const target = byId.get(j.target_id);
-      return target ? [{ job: toJob(j), target }] : [];
+      return target ? [{ job: toPushJob(j), target }] : [];
     });
   }
 

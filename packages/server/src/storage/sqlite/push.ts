@@ -1,57 +1,6 @@
 import type Database from 'better-sqlite3';
-import type {
-  ClaimedPush,
-  NotifyFanout,
-  PushJobKey,
-  PushJobRecord,
-  PushTargetRecord,
-} from '../push-records.js';
-
-interface TargetRow {
-  id: string;
-  user_id: string;
-  device_id: string;
-  kind: string;
-  address: string;
-  p256dh: string | null;
-  auth: string | null;
-  pushkey: string | null;
-  secret: string | null;
-  privacy: number;
-  created_at: number;
-}
-
-interface JobRow {
-  target_id: string;
-  message_id: string;
-  kind: string;
-  tag: string;
-  attempts: number;
-  next_attempt_at: number;
-}
-
-const toTarget = (r: TargetRow): PushTargetRecord => ({
-  id: r.id,
-  userId: r.user_id,
-  deviceId: r.device_id,
-  kind: r.kind === 'gateway' ? 'gateway' : 'webpush',
-  address: r.address,
-  p256dh: r.p256dh,
-  auth: r.auth,
-  pushkey: r.pushkey,
-  secret: r.secret,
-  privacy: r.privacy === 1,
-  createdAt: r.created_at,
-});
-
-const toJob = (r: JobRow): PushJobRecord => ({
-  targetId: r.target_id,
-  messageId: r.message_id,
-  kind: r.kind === 'retract' ? 'retract' : 'notify',
-  tag: r.tag,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-});
+import type { ClaimedPush, NotifyFanout, PushJobKey, PushTargetRecord } from '../push-records.js';
+import { toPushJob, toPushTarget, type PushJobRow, type PushTargetRow } from '../rows.js';
 
 /**
  * Push notifications' part of the SQLite backend (tables `push_targets`, `push_outbox`,
@@ -60,10 +9,10 @@ const toJob = (r: JobRow): PushJobRecord => ({
  */
 export function preparePush(db: Database.Database) {
   const s = {
-    targetsOf: db.prepare<[string], TargetRow>(
+    targetsOf: db.prepare<[string], PushTargetRow>(
       'SELECT * FROM push_targets WHERE device_id = ? ORDER BY created_at, id',
     ),
-    target: db.prepare<[string], TargetRow>('SELECT * FROM push_targets WHERE id = ?'),
+    target: db.prepare<[string], PushTargetRow>('SELECT * FROM push_targets WHERE id = ?'),
     // Registering the same subscription again replaces it (new keys, new secret), and its queue with it.
     replaceTarget: db.prepare(
       `DELETE FROM push_targets WHERE device_id = ? AND kind = ? AND address = ? AND coalesce(pushkey, '') = ?`,
@@ -88,7 +37,7 @@ export function preparePush(db: Database.Database) {
        ON CONFLICT DO NOTHING`,
     ),
     dropReceipts: db.prepare('DELETE FROM push_receipts WHERE message_id = ?'),
-    due: db.prepare<[number, number], JobRow>(
+    due: db.prepare<[number, number], PushJobRow>(
       'SELECT * FROM push_outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
     ),
     lease: db.prepare(
@@ -107,7 +56,7 @@ export function preparePush(db: Database.Database) {
     depth: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM push_outbox'),
   };
   return {
-    targetsOf: (deviceId: string) => s.targetsOf.all(deviceId).map(toTarget),
+    targetsOf: (deviceId: string) => s.targetsOf.all(deviceId).map(toPushTarget),
     insertTarget(t: PushTargetRecord): void {
       s.replaceTarget.run(t.deviceId, t.kind, t.address, t.pushkey ?? '');
       s.insertTarget.run(
@@ -143,7 +92,10 @@ export function preparePush(db: Database.Database) {
         // Recorded when claimed, not when sent: a recall committed while this push is on the wire must
         // still find it and queue the retraction.
         if (row.kind === 'notify') s.receipt.run(row.target_id, row.message_id, row.tag, now);
-        claimed.push({ job: { ...toJob(row), attempts: row.attempts + 1 }, target: toTarget(target) });
+        claimed.push({
+          job: { ...toPushJob(row), attempts: row.attempts + 1 },
+          target: toPushTarget(target),
+        });
       }
       return claimed;
     },
