@@ -19,7 +19,11 @@ export interface ServeFlags {
  * Builds the server configuration: defaults < config file < environment < flags. The merge is shallow
  * per section; validation (unknown keys, ranges) happens once, in loadConfig.
  */
-export function resolveServerConfig(flags: ServeFlags, env: Environment): ServerConfig {
+export function resolveServerConfig(
+  flags: ServeFlags,
+  env: Environment,
+  defaults: { readonly webDir?: string | null } = {},
+): ServerConfig {
   const path = flags.config ?? env.configPath;
   const file = path ? readConfigFile(path) : {};
   const overrides: Record<string, unknown> = {};
@@ -38,6 +42,10 @@ export function resolveServerConfig(flags: ServeFlags, env: Environment): Server
   if (store !== undefined) merged['storage'] = { ...section(file, 'storage'), url: store };
   if (bus !== undefined) merged['bus'] = { ...section(file, 'bus'), url: bus };
   if (blobs !== undefined) merged['blobs'] = { ...section(file, 'blobs'), dir: blobs };
+  // The web client's directory: the file's setting wins over the default the serve command found.
+  if (defaults.webDir !== undefined && section(file, 'web')['dir'] === undefined) {
+    merged['web'] = { ...section(file, 'web'), dir: defaults.webDir };
+  }
   if (env.recallWindowSeconds !== undefined) {
     // A shorthand for the sender's window in both kinds of conversation, over the file's default policy.
     const raw = env.recallWindowSeconds;

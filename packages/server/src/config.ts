@@ -266,6 +266,14 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /**
+     * The web client: a built `packages/web/dist` served at `/`. Null (the default here; `retract serve`
+     * fills in the repository's build when it exists) keeps the placeholder page.
+     */
+    web: Type.Object(
+      { dir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }) },
+      { ...strict, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

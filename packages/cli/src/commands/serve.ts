@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { busBackendOf, createServer, storageBackendOf } from '@retract/server';
 import type { Environment } from '../env.js';
 import { resolveServerConfig, type ServeFlags } from '../server-config.js';
@@ -31,7 +33,7 @@ export function serveCommand(program: Command, env: Environment): void {
         'and the same key files (master key, audit signing key, compliance key). See README, "Running on several machines".',
     )
     .action(async (flags: ServeFlags) => {
-      const config = resolveServerConfig(flags, env);
+      const config = resolveServerConfig(flags, env, { webDir: defaultWebDir() });
       const server = await createServer(config);
       const url = await server.listen();
       server.context.log.info(
@@ -56,4 +58,10 @@ export function serveCommand(program: Command, env: Environment): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+}
+
+/** The web client built in this repository (`npm run build:web`), when it has been built. */
+function defaultWebDir(): string | null {
+  const dir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+  return existsSync(dir) ? dir : null;
 }

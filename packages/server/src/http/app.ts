@@ -139,6 +139,6 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   webhookRoutes(app);
   apiKeyRoutes(app);
   opsRoutes(app);
-  homeRoutes(app);
+  await homeRoutes(app);
   return app;
 }

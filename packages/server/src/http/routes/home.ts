@@ -1,7 +1,10 @@
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import type { Server } from '../app.js';
 
 /**
- * What a person sees at `/` before the web client exists: that the server is up, and where the API and
+ * What a person sees at `/` before the web client is built: that the server is up, and where the API and
  * its documentation are. Kept static: no user data, nothing to escape.
  */
 const page = `<!doctype html>
@@ -29,7 +32,28 @@ const page = `<!doctype html>
 </html>
 `;
 
-export function homeRoutes(app: Server): void {
+/** Vite names every file under assets/ by its content hash: a changed file gets a new name. */
+const immutable = 'public, max-age=31536000, immutable';
+
+/**
+ * `/`: the web client from `config.web.dir` when it holds a build, else the placeholder page. The client
+ * routes with the URL's hash, so only real files are served (no fallback to index.html for other paths).
+ */
+export async function homeRoutes(app: Server): Promise<void> {
+  const dir = app.retract.ctx.config.web.dir;
+  if (dir !== null && existsSync(join(dir, 'index.html'))) {
+    const root = resolve(dir);
+    const assets = join(root, 'assets') + sep;
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      cacheControl: false,
+      // index.html must be revalidated so a new build's asset names are picked up at once.
+      setHeaders: (res, path) =>
+        res.header('cache-control', path.startsWith(assets) ? immutable : 'no-cache'),
+    });
+    return;
+  }
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
   );

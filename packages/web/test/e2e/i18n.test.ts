@@ -1,0 +1,136 @@
+/**
+ * Switching to 简体中文 leaves no English on the main screens: no visible text node, aria-label, placeholder
+ * or title equals a string of packages/web/src/i18n/en/*.json. The same walk in English must find English,
+ * so the check is shown able to fail.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { call, skipReason, startE2E, WEB_DIR, type E2E, type User } from './support.js';
+import { openConversation, send, signIn } from './ui.js';
+
+const skip = skipReason();
+if (skip) console.log(`# browser tests skipped: ${skip}`);
+
+function flatten(value: unknown, prefix: string, out: Map<string, string>): Map<string, string> {
+  if (typeof value === 'string') out.set(prefix, value);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+function catalog(locale: string): Map<string, string> {
+  const dir = join(WEB_DIR, 'src/i18n', locale);
+  const out = new Map<string, string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')), file.replace(/\.json$/, ''), out);
+  }
+  return out;
+}
+
+/**
+ * The English strings as patterns over whole texts (`{{n}}` matches anything). Left out: strings with no
+ * Latin word and those the Chinese catalog keeps as they are (the product name).
+ */
+function englishPatterns(): string[] {
+  const en = catalog('en');
+  const zh = catalog('zh-CN');
+  const patterns: string[] = [];
+  for (const [key, value] of en) {
+    const text = value.replace(/\s+/g, ' ').trim();
+    if (!/[A-Za-z]{2,}/.test(text.replace(/\{\{[^}]*\}\}/g, ''))) continue;
+    if (zh.get(key) === value) continue;
+    const source = text
+      .split(/\{\{[^}]*\}\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.+?');
+    patterns.push(`^${source}$`);
+  }
+  return patterns;
+}
+
+/**
+ * Visible texts and labels of the page that equal an English string. The page function declares no named
+ * functions: tsx (esbuild keepNames) would wrap them in a `__name` helper the page does not have.
+ */
+async function englishOn(page: Page, patterns: readonly string[]): Promise<string[]> {
+  return page.evaluate((sources) => {
+    const regexes = sources.map((s) => new RegExp(s, 's'));
+    const candidates: [string, string | null][] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      const visible =
+        parent !== null && (typeof parent.checkVisibility === 'function' ? parent.checkVisibility() : true);
+      if (parent && visible && !['SCRIPT', 'STYLE'].includes(parent.tagName))
+        candidates.push(['text', node.textContent]);
+    }
+    for (const el of Array.from(document.querySelectorAll('[aria-label], [placeholder], [title]'))) {
+      for (const attr of ['aria-label', 'placeholder', 'title'])
+        candidates.push([`${el.tagName.toLowerCase()}@${attr}`, el.getAttribute(attr)]);
+    }
+    candidates.push(['document.title', document.title]);
+    const found = new Set<string>();
+    for (const [where, raw] of candidates) {
+      const text = (raw ?? '').replace(/\s+/g, ' ').trim();
+      if (text && regexes.some((r) => r.test(text))) found.add(`${where}: ${text}`);
+    }
+    return [...found].sort();
+  }, patterns);
+}
+
+describe('translations in the browser', { skip: skip ?? false, timeout: 180_000 }, () => {
+  let e2e: E2E;
+  let alice: User;
+  let conversationId: string;
+  const patterns = skip ? [] : englishPatterns();
+
+  before(async () => {
+    // Alice is the server admin here: a user named `admin` would put "admin" (chat.role_admin) on screen.
+    e2e = await startE2E({ config: { serverAdmins: ['alice'] } });
+    alice = await e2e.user('alice');
+    await e2e.user('bob');
+    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
+      token: alice.token,
+      body: { kind: 'direct', members: ['bob'] },
+    });
+    conversationId = created.body.conversation.id;
+  });
+
+  after(async () => {
+    await e2e?.close();
+  });
+
+  /** Login screen, conversation list, one conversation with a recalled message, the dashboard. */
+  async function walk(page: Page): Promise<string[]> {
+    const found: string[] = [];
+    found.push(...(await englishOn(page, patterns)).map((f) => `#/ (signed in) ${f}`));
+    await openConversation(page, e2e, conversationId);
+    await send(page, '你好');
+    found.push(...(await englishOn(page, patterns)).map((f) => `#/c ${f}`));
+    await page.goto(`${e2e.url}/#/admin`);
+    await page.getByRole('figure').first().waitFor();
+    found.push(...(await englishOn(page, patterns)).map((f) => `#/admin ${f}`));
+    return found;
+  }
+
+  test('in 简体中文 no English string is left on the main screens', async () => {
+    const { page } = await e2e.open(alice, { locale: 'en-US' });
+    await page.goto(`${e2e.url}/#/`);
+    await page.getByRole('combobox', { name: /language/i }).selectOption({ label: '简体中文' });
+    const login = await englishOn(page, patterns);
+    await signIn(page, e2e, alice);
+    const rest = await walk(page);
+    assert.deepEqual([...login.map((f) => `#/ ${f}`), ...rest], []);
+  });
+
+  test('the same check finds English when the locale is en (it can fail)', async () => {
+    const { page } = await e2e.open(alice, { locale: 'en-US' });
+    await signIn(page, e2e, alice);
+    const found = await walk(page);
+    assert.ok(found.length >= 5, `English found in en: ${found.length}`);
+  });
+});
