@@ -177,7 +177,13 @@ export const SyncPage = Type.Object({
 });
 export type SyncPage = Static<typeof SyncPage>;
 
-export const MeResponse = Type.Object({ user: User, device: Device, cursor: Type.Integer() });
+export const MeResponse = Type.Object({
+  user: User,
+  device: Device,
+  cursor: Type.Integer(),
+  /** The server-wide roles the configuration gives this user, so a client can show what they may open. */
+  roles: Type.Object({ serverAdmin: Type.Boolean(), compliance: Type.Boolean() }),
+});
 export type MeResponse = Static<typeof MeResponse>;
 
 export const IdParams = Type.Object({ id: Id }, strict);

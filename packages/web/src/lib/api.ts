@@ -85,11 +85,10 @@ export async function disappearing(client: RetractClient, conversationId: string
   return body.disappearing;
 }
 
-/** Whether the user may open the admin dashboard: the stats endpoint answers server admins only. */
+/** Whether the user may open the admin dashboard: `GET /v1/me` says which server roles they hold. */
 export async function isServerAdmin(client: RetractClient): Promise<boolean> {
   try {
-    await call(client, 'GET', '/v1/admin/stats');
-    return true;
+    return (await client.http.me()).roles.serverAdmin;
   } catch {
     return false;
   }

@@ -2,6 +2,7 @@ import { api } from '@retract/protocol';
 import type { Server } from '../app.js';
 import { login, logout, registerUser } from '../../actions/sessions.js';
 import { actorOf } from '../authenticate.js';
+import { isComplianceUser, isServerAdmin } from '../../actions/policy.js';
 import { getSettings, setSettings } from '../../actions/held.js';
 
 export function sessionRoutes(app: Server): void {
@@ -73,6 +74,10 @@ export function sessionRoutes(app: Server): void {
           createdAt: new Date(session.device.createdAt).toISOString(),
         },
         cursor: session.device.cursor,
+        roles: {
+          serverAdmin: isServerAdmin(ctx, session.user.username),
+          compliance: isComplianceUser(ctx, session.user.username),
+        },
       };
     },
   );
