@@ -2,6 +2,7 @@ import type { User } from '@retract/protocol';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
 import type { ActionContext, Actor } from './context.js';
+import { requireServerAdmin } from './policy.js';
 
 /**
  * Changes the caller's password and ends every other session of theirs: a password change is what
@@ -40,7 +41,7 @@ export async function setAccountDisabled(
   username: string,
   disabled: boolean,
 ): Promise<{ user: User; disabled: boolean; revokedSessions: number }> {
-  if (!actor.serverAdmin) throw new AppError('not_permitted');
+  requireServerAdmin(actor);
   const user = await ctx.storage.read((tx) => tx.findUserByUsername(username));
   if (!user) throw new AppError('user_not_found', { username });
   // Locking yourself out is never what an admin meant; another admin can do it if it is.

@@ -4,8 +4,11 @@ import { hashToken } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyRecord } from '../storage/webhook-records.js';
 import type { ActionContext, Actor } from './context.js';
+import { requireServerAdmin } from './policy.js';
 import { recallMessage } from './recall.js';
 import { startRecallJob } from './recall-jobs.js';
+
+const ADMINS_ONLY = 'API keys are for server admins';
 
 /**
  * Admin API keys for server-to-server use (the forced-recall API, docs/webhooks.md). A key is
@@ -17,10 +20,6 @@ import { startRecallJob } from './recall-jobs.js';
 const keyPattern = /^rk_(i_[0-9a-f]{24})_[A-Za-z0-9_-]{43}$/;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function requireServerAdmin(actor: Actor): void {
-  if (!actor.serverAdmin) throw new AppError('not_permitted', { reason: 'API keys are for server admins' });
-}
 
 function view(k: ApiKeyRecord): webhooks.ApiKey {
   return {
@@ -38,7 +37,7 @@ export async function createApiKey(
   actor: Actor,
   input: webhooks.CreateApiKeyRequest,
 ): Promise<webhooks.CreatedApiKey> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const id = `i_${randomBytes(12).toString('hex')}`;
   const key = `rk_${id}_${randomBytes(32).toString('base64url')}`;
   const record: ApiKeyRecord = {
@@ -54,13 +53,13 @@ export async function createApiKey(
 }
 
 export async function listApiKeys(ctx: ActionContext, actor: Actor): Promise<webhooks.ApiKeyList> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   return { apiKeys: (await ctx.storage.read((tx) => tx.listApiKeys())).map(view) };
 }
 
 /** Revokes a key: the next request with it, on any node, is unauthenticated. */
 export async function revokeApiKey(ctx: ActionContext, actor: Actor, id: string): Promise<void> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const revoked = await ctx.storage.transaction((tx) => tx.revokeApiKey(id, ctx.clock.now()));
   if (!revoked) throw new AppError('not_found');
 }

@@ -1,6 +1,7 @@
 import type { ConversationKind } from '@retract/protocol';
 import { resolvePolicy, type EffectivePolicy, type PolicyDocument } from '../core/policy/index.js';
-import type { ActionContext } from './context.js';
+import { AppError } from '../errors.js';
+import type { ActionContext, Actor } from './context.js';
 
 /** The policy in force in one conversation: server document → kind document → the conversation's own. */
 export function policyFor(
@@ -34,4 +35,9 @@ export function isServerAdmin(ctx: ActionContext, username: string): boolean {
 export function isComplianceUser(ctx: ActionContext, username: string): boolean {
   const name = username.toLowerCase();
   return ctx.config.compliance.users.some((user) => user.toLowerCase() === name);
+}
+
+/** Admin-only actions (analytics, webhooks, API keys, accounts) refuse everyone else the same way. */
+export function requireServerAdmin(actor: Actor, reason?: string): void {
+  if (!actor.serverAdmin) throw new AppError('not_permitted', reason === undefined ? undefined : { reason });
 }

@@ -5,7 +5,9 @@ import { dayOf, isTimeZone } from '../core/analytics/time-zone.js';
 import { senderWindow } from '../core/policy/index.js';
 import { AppError } from '../errors.js';
 import type { ActionContext, Actor } from './context.js';
-import { policyFor } from './policy.js';
+import { policyFor, requireServerAdmin } from './policy.js';
+
+const ADMINS_ONLY = 'recall analytics are for server admins';
 
 /**
  * Recall analytics for server admins: the figures over a period, and what a longer window would have
@@ -27,7 +29,7 @@ export async function recallStats(
   actor: Actor,
   query: stats.StatsQuery,
 ): Promise<stats.RecallStats> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const period = periodOf(ctx, query);
   // Daily activity is counted per day of the server's zone when it happens; those days are read whatever
   // zone the request names, and the response says which zone they are in.
@@ -50,16 +52,10 @@ export async function recallWhatIf(
   actor: Actor,
   query: stats.WhatIfQuery,
 ): Promise<stats.WhatIf> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const period = periodOf(ctx, query);
   const rows = await ctx.storage.read((tx) => tx.listRecallBuckets(period.from, period.to));
   return whatIf(rows, { from: period.from, to: period.to, windowSeconds: query.windowSeconds });
-}
-
-function requireServerAdmin(actor: Actor): void {
-  if (!actor.serverAdmin) {
-    throw new AppError('not_permitted', { reason: 'recall analytics are for server admins' });
-  }
 }
 
 /**

@@ -5,14 +5,13 @@ import type { WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../storag
 import { expandEventPatterns } from '../webhooks/event-types.js';
 import { newWebhookSecret } from '../webhooks/signing.js';
 import type { ActionContext, Actor } from './context.js';
+import { requireServerAdmin } from './policy.js';
+
+const ADMINS_ONLY = 'webhooks are for server admins';
 
 /** Webhook subscriptions (docs/webhooks.md): made, listed, rotated and removed by server admins only. */
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function requireServerAdmin(actor: Actor): void {
-  if (!actor.serverAdmin) throw new AppError('not_permitted', { reason: 'webhooks are for server admins' });
-}
 
 function view(s: WebhookSubscriptionRecord): webhooks.Webhook {
   return {
@@ -46,7 +45,7 @@ export async function createWebhook(
   actor: Actor,
   input: webhooks.CreateWebhookRequest,
 ): Promise<webhooks.WebhookWithSecret> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const { types, unknown } = expandEventPatterns(input.events);
   if (unknown.length > 0) {
     throw new AppError('invalid_request', {
@@ -66,14 +65,14 @@ export async function createWebhook(
 }
 
 export async function listWebhooks(ctx: ActionContext, actor: Actor): Promise<webhooks.WebhookList> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const all = await ctx.storage.read((tx) => tx.listWebhookSubscriptions());
   return { webhooks: all.map(view) };
 }
 
 /** Unsubscribes; pending deliveries are dropped with the delivery log. */
 export async function deleteWebhook(ctx: ActionContext, actor: Actor, id: string): Promise<void> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const deleted = await ctx.storage.transaction((tx) => tx.deleteWebhookSubscription(id));
   if (!deleted) throw new AppError('not_found');
 }
@@ -87,7 +86,7 @@ export async function rotateWebhookSecret(
   actor: Actor,
   id: string,
 ): Promise<webhooks.WebhookWithSecret> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const secret = newWebhookSecret();
   const updated = await ctx.storage.transaction(async (tx) =>
     (await tx.setWebhookSecret(id, secret)) ? tx.findWebhookSubscription(id) : null,
@@ -103,7 +102,7 @@ export async function listWebhookDeliveries(
   id: string,
   limit = 100,
 ): Promise<webhooks.WebhookDeliveryList> {
-  requireServerAdmin(actor);
+  requireServerAdmin(actor, ADMINS_ONLY);
   const deliveries = await ctx.storage.read(async (tx) =>
     (await tx.findWebhookSubscription(id)) ? tx.listWebhookDeliveries(id, limit) : null,
   );
