@@ -69,8 +69,8 @@ export interface SimulationResult {
   readonly params: SimParams;
 }
 
-const PASSWORD = 'simulated-user-password';
-const ADMIN = 'sim-admin';
+export const PASSWORD = 'simulated-user-password';
+export const ADMIN = 'sim-admin';
 const HOUR = 3_600_000;
 /** Waiting for the server to resolve the last follow-ups (its sweeper runs every real second). */
 const SETTLE_REAL_MS = 15_000;

@@ -42,6 +42,11 @@ const LAUNCH_ARGS = [
   '--no-first-run',
 ];
 
+/** Debian's Chromium, headless, with a fresh profile and nothing talking to the network on its own. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 30_000 });
+}
+
 /** Why the browser suites cannot run here, or null when they can. */
 export function skipReason(): string | null {
   if (!existsSync(CHROMIUM)) {
@@ -153,7 +158,7 @@ export async function startE2E(
   });
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   } catch (error) {
     await server.close();
     throw error;
