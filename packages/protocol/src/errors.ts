@@ -105,12 +105,12 @@ export const errorRegistry = {
   policy_invalid: {
     status: 422,
     message: 'The policy document is not valid.',
-    doc: '`details.errors` lists each problem with its JSON path; `details.path` is the first.',
+    doc: '`details.errors` lists each problem with its JSON path, a `code` and its `params` (docs/policies.md); `details.path` is the first.',
   },
   policy_out_of_bounds: {
     status: 422,
     message: 'The policy goes beyond what the server allows for conversations.',
-    doc: '`details.errors` lists each setting that exceeds the operator’s bounds, with its path.',
+    doc: '`details.errors` lists each setting that exceeds the operator’s bounds, with its path, a `code` and its `params` (docs/policies.md).',
   },
   attachment_gone: {
     status: 410,

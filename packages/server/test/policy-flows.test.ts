@@ -36,12 +36,13 @@ describe('recall policies end to end', () => {
       ...(reason === undefined ? {} : { body: { reason } }),
     });
   const setPolicy = (who: Login, conversationId: string, document: unknown) =>
-    call<{ effective: Record<string, unknown>; error?: { code: string; details: { path: string } } }>(
-      t.url,
-      'PUT',
-      `/v1/conversations/${conversationId}/policy`,
-      { token: who.token, body: { document } },
-    );
+    call<{
+      effective: Record<string, unknown>;
+      error?: {
+        code: string;
+        details: { path: string; errors: { path: string; message: string; code: string; params: unknown }[] };
+      };
+    }>(t.url, 'PUT', `/v1/conversations/${conversationId}/policy`, { token: who.token, body: { document } });
 
   before(async () => {
     t = await startTestServer({
@@ -107,6 +108,19 @@ describe('recall policies end to end', () => {
     assert.equal(tooLong.status, 422);
     assert.equal(tooLong.body.error?.code, 'policy_out_of_bounds');
     assert.match(tooLong.body.error?.details.path ?? '', /^\/windows\/group/);
+    // Each problem carries a code and its params for clients to phrase, next to the English message.
+    assert.deepEqual(malformed.body.error?.details.errors[0], {
+      path: '/windows/group',
+      message: 'must be >= 0',
+      code: 'too_small',
+      params: { limit: 0 },
+    });
+    assert.deepEqual(tooLong.body.error?.details.errors[0], {
+      path: '/windows/group',
+      message: "no limit exceeds the server's maximum sender window of 604800 s",
+      code: 'exceeds_bound',
+      params: { value: null, limit: 604800 },
+    });
   });
 
   it('tells a client what it may do and until when, then denies with the facts once the window passes', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../server/test/support/harness.js';
 import { verifyAuditLog, verifyEvidenceBundle } from '../src/admin/audit-verify.js';
 import { groupDelayBuckets, whatIfText, windowMarkerPosition } from '../src/admin/charts.js';
-import { documentFromForm, emptyForm, serverErrorsFrom } from '../src/admin/policy-form.js';
+import { documentFromForm, emptyForm, serverProblemsFrom } from '../src/admin/policy-form.js';
 
 /**
  * The dashboard's logic against a real server, through the SDK only — the way the page calls it: the
@@ -74,9 +74,9 @@ describe('admin dashboard against a server', () => {
       );
     assert.ok(refused instanceof ApiError);
     assert.equal(refused.code, 'policy_invalid');
-    const errors = serverErrorsFrom(refused);
-    assert.ok(errors.windowDirect?.length, JSON.stringify(errors));
-    assert.ok(errors.moderationRoles?.length, JSON.stringify(errors));
+    const errors = serverProblemsFrom(refused);
+    assert.ok(errors?.windowDirect?.length, JSON.stringify(errors));
+    assert.ok(errors?.moderationRoles?.length, JSON.stringify(errors));
   });
 
   test('verify now: the log replays to the signed checkpoint, and a bundle verifies', async () => {

@@ -5,7 +5,7 @@ import {
   emptyForm,
   fieldForPath,
   formFromDocument,
-  serverErrorsFrom,
+  serverProblemsFrom,
 } from '../src/admin/policy-form.js';
 
 describe('policy form', () => {
@@ -80,9 +80,8 @@ describe('API errors land on their fields', () => {
   });
 
   test('policy_out_of_bounds lists errors; invalid_request lists problems', () => {
-    const bounds = serverErrorsFrom({
+    const bounds = serverProblemsFrom({
       code: 'policy_out_of_bounds',
-      message: 'out of bounds',
       details: {
         path: '/windows/direct',
         errors: [
@@ -91,11 +90,11 @@ describe('API errors land on their fields', () => {
         ],
       },
     });
+    assert.ok(bounds !== null);
     assert.deepEqual(Object.keys(bounds).sort(), ['preset', 'windowDirect']);
     assert.equal(bounds.windowDirect?.[0]?.message, 'no limit exceeds the maximum of 1 day');
-    const invalid = serverErrorsFrom({
+    const invalid = serverProblemsFrom({
       code: 'invalid_request',
-      message: 'bad',
       details: { in: 'body', problems: [{ path: '/document/reEditSeconds', message: 'must be integer' }] },
     });
     assert.deepEqual(invalid, {
@@ -103,9 +102,8 @@ describe('API errors land on their fields', () => {
     });
   });
 
-  test('an error without paths is a general one', () => {
-    assert.deepEqual(serverErrorsFrom({ code: 'not_permitted', message: 'only owners' }), {
-      general: [{ path: '', message: 'only owners' }],
-    });
+  test('an error that lists no problems has none (it is shown by its code instead)', () => {
+    assert.equal(serverProblemsFrom({ code: 'not_permitted' }), null);
+    assert.equal(serverProblemsFrom({ code: 'policy_invalid', details: { errors: [] } }), null);
   });
 });

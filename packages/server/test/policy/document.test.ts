@@ -1,11 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ErrorObject } from 'ajv';
 import {
   formatPolicyError,
+  policyProblemCodes,
   presets,
   presetNames,
   validatePolicyDocument,
+  type PolicyError,
+  type PolicyProblemCode,
 } from '../../src/core/policy/index.js';
+import { problemFromSchemaError } from '../../src/core/policy/document.js';
 
 const long = 'x'.repeat(101);
 
@@ -127,5 +132,89 @@ describe('validatePolicyDocument', () => {
       const result = validatePolicyDocument(JSON.parse(JSON.stringify(rest)));
       assert.ok(result.ok, `${name}: ${JSON.stringify(result)}`);
     }
+  });
+});
+
+/** [what, document, the first problem's path, code and params] */
+// prettier-ignore
+const coded: readonly (readonly [string, unknown, string, PolicyProblemCode, unknown])[] = [
+  ['unknown key', { windows: { channel: 1 } }, '/windows/channel', 'unknown_key', { key: 'channel' }],
+  ['not an object', 5, '', 'wrong_type', { types: ['object'] }],
+  ['window of the wrong type', { windows: { direct: '120' } }, '/windows/direct', 'wrong_type', { types: ['integer', 'null'] }],
+  ['per-type window of the wrong type', { windows: { types: { file: 'long' } } }, '/windows/types/file', 'wrong_type', { types: ['integer', 'null', 'object'] }],
+  ['unknown placeholder', { placeholder: 'sometimes' }, '/placeholder', 'not_one_of', { allowed: ['always', 'none'] }],
+  ['unknown moderator role', { moderation: { roles: ['member'] } }, '/moderation/roles/0', 'not_one_of', { allowed: ['owner', 'admin', 'server_admin'] }],
+  ['negative window', { windows: { group: -1 } }, '/windows/group', 'too_small', { limit: 0 }],
+  ['consent ttl zero', { consent: { requestTtlSeconds: 0 } }, '/consent/requestTtlSeconds', 'too_small', { limit: 1 }],
+  ['window above ten years', { windows: { direct: 10 * 365 * 86400 + 1 } }, '/windows/direct', 'too_large', { limit: 10 * 365 * 86400 }],
+  ['re-edit above a day', { reEditSeconds: 86401 }, '/reEditSeconds', 'too_large', { limit: 86400 }],
+  ['label too long', { moderation: { label: long } }, '/moderation/label', 'too_long', { limit: 100 }],
+  ['empty label', { moderation: { label: '' } }, '/moderation/label', 'empty', {}],
+  ['duplicate role', { moderation: { roles: ['owner', 'owner'] } }, '/moderation/roles', 'duplicate', {}],
+  ['consent enabled with maxAge 0', { consent: { enabled: true, maxAgeSeconds: 0 } }, '/consent/maxAgeSeconds', 'consent_max_age_zero', {}],
+  ['smart window enabled with 0', { smartWindow: { enabled: true, windowSeconds: 0 } }, '/smartWindow/windowSeconds', 'smart_window_zero', {}],
+  ['window for a type that is not recallable', { recallableTypes: ['text'], windows: { types: { voice: 60 } } }, '/windows/types/voice', 'type_not_recallable', { type: 'voice' }],
+];
+
+/** Checked in resolve.test.ts: what only the bounds produce. */
+const boundsCodes: readonly PolicyProblemCode[] = [
+  'exceeds_bound',
+  'preset_exceeds_bound',
+  'moderator_window_exceeds',
+  'feature_not_allowed',
+  'preset_feature_not_allowed',
+];
+
+describe('policy problem codes', () => {
+  for (const [what, doc, path, code, params] of coded) {
+    it(`gives ${what} the code ${code}`, () => {
+      const result = validatePolicyDocument(doc);
+      assert.equal(result.ok, false);
+      if (result.ok) return;
+      const first = result.errors[0];
+      assert.ok(first !== undefined);
+      assert.deepEqual({ path: first.path, code: first.code, params: first.params }, { path, code, params });
+    });
+  }
+
+  it('gives every problem a code, params and the English message', () => {
+    const result = validatePolicyDocument({
+      extra: true,
+      windows: { direct: -1, types: { file: { group: 'x' } } },
+      moderation: { windowSeconds: 'a', label: long },
+    });
+    assert.ok(!result.ok);
+    for (const error of result.errors) {
+      assert.ok(policyProblemCodes.includes(error.code), error.code);
+      assert.equal(typeof error.params, 'object');
+      assert.ok(error.message.length > 0);
+    }
+    assert.deepEqual(result.errors[3], {
+      path: '/moderation/windowSeconds',
+      message: 'must be integer or null',
+      code: 'wrong_type',
+      params: { types: ['integer', 'null'] },
+    } satisfies PolicyError);
+  });
+
+  it('falls back to invalid, with the schema rule, for a rule it does not phrase', () => {
+    const error: ErrorObject = {
+      keyword: 'pattern',
+      instancePath: '/moderation/label',
+      schemaPath: '#/properties/moderation/properties/label/pattern',
+      params: { pattern: '^x' },
+      message: 'must match pattern "^x"',
+    };
+    assert.deepEqual(problemFromSchemaError(error), {
+      path: '/moderation/label',
+      message: 'must match pattern "^x"',
+      code: 'invalid',
+      params: { keyword: 'pattern' },
+    });
+  });
+
+  it('asserts every code here or, for the bounds, in resolve.test.ts', () => {
+    const asserted = new Set<string>([...coded.map((c) => c[3]), 'invalid', ...boundsCodes]);
+    assert.deepEqual([...asserted].sort(), [...policyProblemCodes].sort());
   });
 });

@@ -152,6 +152,68 @@ describe('bounds', () => {
     );
   });
 
+  it('gives each violation a code and the values its message names', () => {
+    const own = checkConversationPolicy(
+      {
+        windows: { direct: null, group: 7200, types: { file: { group: 86400 } } },
+        moderation: { windowSeconds: null },
+        untilRead: true,
+        consent: { enabled: true },
+        directPeerMayRecall: true,
+      },
+      tight,
+    );
+    assert.deepEqual(
+      own.map(({ path, code, params }) => ({ path, code, params })),
+      [
+        { path: '/windows/direct', code: 'exceeds_bound', params: { value: null, limit: 3600 } },
+        { path: '/windows/group', code: 'exceeds_bound', params: { value: 7200, limit: 3600 } },
+        { path: '/windows/types/file/group', code: 'exceeds_bound', params: { value: 86400, limit: 3600 } },
+        {
+          path: '/moderation/windowSeconds',
+          code: 'moderator_window_exceeds',
+          params: { value: null, limit: 86400 },
+        },
+        { path: '/untilRead', code: 'feature_not_allowed', params: { feature: 'untilRead' } },
+        { path: '/consent/enabled', code: 'feature_not_allowed', params: { feature: 'consent.enabled' } },
+        {
+          path: '/directPeerMayRecall',
+          code: 'feature_not_allowed',
+          params: { feature: 'directPeerMayRecall' },
+        },
+      ],
+    );
+    assert.equal(own[0]!.message, "no limit exceeds the server's maximum sender window of 3600 s");
+
+    const fromPreset = checkConversationPolicy({ preset: 'telegram' }, tight);
+    assert.deepEqual(
+      fromPreset.map(({ path, code, params }) => ({ path, code, params })),
+      [
+        {
+          path: '/preset',
+          code: 'preset_exceeds_bound',
+          params: { preset: 'telegram', field: 'windows.direct', value: null, limit: 3600 },
+        },
+        {
+          path: '/preset',
+          code: 'preset_exceeds_bound',
+          params: { preset: 'telegram', field: 'windows.group', value: 172800, limit: 3600 },
+        },
+        {
+          path: '/preset',
+          code: 'preset_exceeds_bound',
+          params: { preset: 'telegram', field: 'moderation.windowSeconds', value: null, limit: 86400 },
+        },
+        {
+          path: '/preset',
+          code: 'preset_feature_not_allowed',
+          params: { preset: 'telegram', feature: 'directPeerMayRecall' },
+        },
+      ],
+    );
+    assert.match(fromPreset[3]!.message, /^preset telegram enables recall by the other side/);
+  });
+
   it('accepts what stays within them, and everything under noBounds', () => {
     assert.deepEqual(
       checkConversationPolicy({ windows: { direct: 3600, group: 0 }, untilRead: false }, tight),

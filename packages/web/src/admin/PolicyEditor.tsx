@@ -7,13 +7,15 @@ import { errorText, type AdminI18n, type Text } from './i18n.js';
 import {
   documentFromForm,
   emptyForm,
+  fieldForPath,
   formFromDocument,
   moderationRoles,
-  serverErrorsFrom,
+  serverProblemsFrom,
   type FormErrors,
   type FormField,
   type PolicyForm,
-  type ServerErrors,
+  type ServerProblem,
+  type ServerProblems,
   type TriState,
   type WindowField,
 } from './policy-form.js';
@@ -33,7 +35,7 @@ export function PolicyEditor(props: { client: RetractClient; i18n: AdminI18n }):
   const [current, setCurrent] = useState<api.ConversationPolicyResponse | null>(null);
   const [form, setForm] = useState<PolicyForm>(emptyForm());
   const [localErrors, setLocalErrors] = useState<FormErrors>({});
-  const [serverErrors, setServerErrors] = useState<ServerErrors>({});
+  const [serverErrors, setServerErrors] = useState<ServerProblems>({});
   const [status, setStatus] = useState<Text | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -91,11 +93,13 @@ export function PolicyEditor(props: { client: RetractClient; i18n: AdminI18n }):
       setForm(formFromDocument(saved.document));
       setStatus(() => () => t(document === null ? 'policy.cleared' : 'policy.saved'));
     } catch (error) {
-      if (
+      const problems =
         error instanceof ApiError &&
         ['policy_invalid', 'policy_out_of_bounds', 'invalid_request'].includes(error.code)
-      ) {
-        setServerErrors(serverErrorsFrom(error));
+          ? serverProblemsFrom(error)
+          : null;
+      if (problems !== null) {
+        setServerErrors(problems);
         setStatus(() => () => t('policy.fixErrors'));
       } else {
         setStatus(() => () => errorText(error, t));
@@ -109,10 +113,7 @@ export function PolicyEditor(props: { client: RetractClient; i18n: AdminI18n }):
   const preset = server?.presets[form.preset] ?? null;
   const errorsFor = (field: FormField): string[] => [
     ...(localErrors[field] ?? []).map((key) => t(key)),
-    // The server's own words (English, technical); a problem without a field of its own names its path.
-    ...(serverErrors[field] ?? []).map((p) =>
-      field === 'general' && p.path !== '' ? `${p.path}: ${p.message}` : p.message,
-    ),
+    ...(serverErrors[field] ?? []).map((p) => problemText(p, field, props.i18n)),
   ];
   const fieldProps = { t, errorsFor };
 
@@ -300,6 +301,168 @@ export function PolicyEditor(props: { client: RetractClient; i18n: AdminI18n }):
       )}
     </section>
   );
+}
+
+/**
+ * The problem codes this client phrases itself (docs/policies.md lists the server's); each has a
+ * `policy.problem.<code>` message in every locale.
+ */
+export const phrasedProblemCodes = [
+  'unknown_key',
+  'wrong_type',
+  'not_one_of',
+  'too_small',
+  'too_large',
+  'too_long',
+  'empty',
+  'duplicate',
+  'consent_max_age_zero',
+  'smart_window_zero',
+  'type_not_recallable',
+  'exceeds_bound',
+  'moderator_window_exceeds',
+  'preset_exceeds_bound',
+  'feature_not_allowed',
+  'preset_feature_not_allowed',
+  'invalid',
+] as const;
+const phrased = new Set<string>(phrasedProblemCodes);
+
+/**
+ * A server problem in the user's language: phrased from its code and params, or — for a code this
+ * client does not know, or params it cannot read — the server's message. Under `general` the problem
+ * names its setting, by its label where the editor has one, else by its path.
+ */
+export function problemText(problem: ServerProblem, field: FormField, i18n: AdminI18n): string {
+  const text = phrase(problem, i18n) ?? problem.message;
+  if (field !== 'general') return text;
+  const path = inDocument(problem.path);
+  if (path === '' || path === '/') return text;
+  return i18n.t('policy.problem.at', { field: settingLabel(path, i18n) ?? path, problem: text });
+}
+
+function phrase(problem: ServerProblem, i18n: AdminI18n): string | null {
+  const { code } = problem;
+  if (code === undefined || !phrased.has(code)) return null;
+  const params = problem.params ?? {};
+  const { t, locale } = i18n;
+  const key = `policy.problem.${code}`;
+  const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : null);
+  const number = (name: string) =>
+    typeof params[name] === 'number' ? new Intl.NumberFormat(locale).format(params[name] as number) : null;
+  const window = (name: string) => (name in params ? windowText(params[name], i18n) : null);
+  const strings = (name: string) => {
+    const value = params[name];
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
+  };
+  const or = (items: readonly string[]) => new Intl.ListFormat(locale, { type: 'disjunction' }).format(items);
+  /** Phrases the message only when every value it names could be read. */
+  const fill = (vars: Record<string, string | null>): string | null =>
+    Object.values(vars).some((v) => v === null) ? null : t(key, vars as Record<string, string>);
+
+  switch (code) {
+    case 'unknown_key':
+      return fill({ key: text('key') });
+    case 'wrong_type': {
+      const types = strings('types');
+      return fill({ types: types && or(types.map((type) => label(`policy.jsonType.${type}`, type, i18n))) });
+    }
+    case 'not_one_of': {
+      const allowed = strings('allowed');
+      return fill({ allowed: allowed && or(allowed) });
+    }
+    case 'too_small':
+    case 'too_large':
+    case 'too_long':
+      return fill({ limit: number('limit') });
+    case 'type_not_recallable': {
+      const type = text('type');
+      return fill({ type: type && label(`type.${type}`, type, i18n) });
+    }
+    case 'exceeds_bound':
+    case 'moderator_window_exceeds':
+      return fill({ value: window('value'), limit: window('limit') });
+    case 'preset_exceeds_bound': {
+      const setting = text('field');
+      return fill({
+        preset: text('preset'),
+        field: setting && dottedLabel(setting, i18n),
+        value: window('value'),
+        limit: window('limit'),
+      });
+    }
+    case 'feature_not_allowed':
+    case 'preset_feature_not_allowed': {
+      const feature = text('feature');
+      const vars = { feature: feature && dottedLabel(feature, i18n) };
+      return fill(code === 'feature_not_allowed' ? vars : { ...vars, preset: text('preset') });
+    }
+    default:
+      return t(key);
+  }
+}
+
+/** A window from a problem's params (`null` is no limit), to stand inside a sentence. */
+function windowText(value: unknown, i18n: AdminI18n): string | null {
+  if (value === null) return i18n.t('policy.problem.noLimit');
+  return typeof value === 'number' ? formatDuration(value, i18n.locale) : null;
+}
+
+/** A translation when the catalog has one (the translator hands back the key when not), else `fallback`. */
+function label(key: string, fallback: string, i18n: AdminI18n): string {
+  const text = i18n.t(key);
+  return text === key ? fallback : text;
+}
+
+const inDocument = (path: string) => (path.startsWith('/document') ? path.slice('/document'.length) : path);
+
+const fieldLabels: Readonly<Record<Exclude<FormField, 'general'>, string>> = {
+  preset: 'policy.preset',
+  windowDirect: 'policy.windowDirect',
+  windowGroup: 'policy.windowGroup',
+  moderationRoles: 'policy.moderationRoles',
+  moderationWindow: 'policy.moderationWindow',
+  requireReason: 'policy.requireReason',
+  directPeerMayRecall: 'policy.directPeerMayRecall',
+  untilRead: 'policy.untilRead',
+  consentEnabled: 'policy.consentEnabled',
+  reEditSeconds: 'policy.reEditSeconds',
+  placeholder: 'policy.placeholder',
+};
+
+/** Settings the form has no field for, by JSON path (or its prefix, for items of a list). */
+const settingLabels: readonly (readonly [string, string])[] = [
+  ['/recallableTypes', 'policy.field.recallableTypes'],
+  ['/moderation/label', 'policy.field.moderationLabel'],
+  ['/consent/maxAgeSeconds', 'policy.field.consentMaxAge'],
+  ['/consent/requestTtlSeconds', 'policy.field.consentRequestTtl'],
+  ['/smartWindow/enabled', 'policy.field.smartWindowEnabled'],
+  ['/smartWindow/windowSeconds', 'policy.field.smartWindowSeconds'],
+];
+
+const contentTypes = new Set(['text', 'image', 'file', 'voice', 'video', 'link']);
+const kinds = new Set(['direct', 'group']);
+
+/** The setting at a JSON path in the user's language, or null when the editor has no name for it. */
+export function settingLabel(path: string, i18n: AdminI18n): string | null {
+  const field = fieldForPath(path);
+  if (field !== 'general') return i18n.t(fieldLabels[field]);
+  for (const [prefix, key] of settingLabels) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) return i18n.t(key);
+  }
+  const [type, kind, ...more] = path.startsWith('/windows/types/')
+    ? path.slice('/windows/types/'.length).split('/')
+    : [];
+  if (type === undefined || !contentTypes.has(type) || more.length > 0) return null;
+  const typeName = i18n.t(`type.${type}`);
+  if (kind === undefined) return i18n.t('policy.field.typeWindow', { type: typeName });
+  if (!kinds.has(kind)) return null;
+  return i18n.t('policy.field.typeKindWindow', { type: typeName, kind: i18n.t(`kind.${kind}`) });
+}
+
+/** A setting named the way the server's params name it (`windows.group`), in the user's language. */
+function dottedLabel(dotted: string, i18n: AdminI18n): string {
+  return settingLabel(`/${dotted.split('.').join('/')}`, i18n) ?? dotted;
 }
 
 function conversationName(c: Conversation, t: AdminI18n['t']): string {

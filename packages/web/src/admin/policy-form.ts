@@ -209,34 +209,44 @@ export function fieldForPath(path: string): FormField {
   return 'general';
 }
 
-export interface PathProblem {
+/** A problem the server reported with a rejected save: its code and params when it gave them. */
+export interface ServerProblem {
   readonly path: string;
+  /** The server's English, shown only for a problem the client cannot phrase itself. */
   readonly message: string;
+  readonly code?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
-/** Server problems of a rejected save, per field, as the server wrote them. */
-export type ServerErrors = Partial<Record<FormField, PathProblem[]>>;
+/** Server problems of a rejected save, per form field. */
+export type ServerProblems = Partial<Record<FormField, ServerProblem[]>>;
 
 /**
- * Reads an API error's details: `policy_invalid` and `policy_out_of_bounds` list `errors`,
- * `invalid_request` lists `problems`; both are `{ path, message }`. Anything else is one general problem.
+ * Reads a rejected save's problems (`details.errors` of the policy errors, `details.problems` of
+ * `invalid_request`), each on the field its path names; null when the error lists none, so that the error
+ * itself is shown by its code.
  */
-export function serverErrorsFrom(error: {
+export function serverProblemsFrom(error: {
   readonly code: string;
-  readonly message: string;
   readonly details?: Readonly<Record<string, unknown>> | undefined;
-}): ServerErrors {
+}): ServerProblems | null {
   const list = error.details?.['errors'] ?? error.details?.['problems'];
-  const problems: PathProblem[] = Array.isArray(list)
-    ? list.filter(isRecord).map((p) => ({
-        path: typeof p['path'] === 'string' ? p['path'] : '',
-        message: typeof p['message'] === 'string' ? p['message'] : error.code,
-      }))
-    : [];
-  if (problems.length === 0) return { general: [{ path: '', message: error.message || error.code }] };
-  const out: ServerErrors = {};
-  for (const problem of problems) (out[fieldForPath(problem.path)] ??= []).push(problem);
-  return out;
+  if (!Array.isArray(list)) return null;
+  const out: ServerProblems = {};
+  let count = 0;
+  for (const item of list as unknown[]) {
+    if (!isRecord(item)) continue;
+    const params = item['params'];
+    const problem: ServerProblem = {
+      path: typeof item['path'] === 'string' ? item['path'] : '',
+      message: typeof item['message'] === 'string' ? item['message'] : error.code,
+      ...(typeof item['code'] === 'string' ? { code: item['code'] } : {}),
+      ...(isRecord(params) ? { params } : {}),
+    };
+    (out[fieldForPath(problem.path)] ??= []).push(problem);
+    count++;
+  }
+  return count === 0 ? null : out;
 }
 
 /** `2 min` style rendering of a window from the effective policy or a preset, for hints. */

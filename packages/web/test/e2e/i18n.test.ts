@@ -127,6 +127,36 @@ describe('translations in the browser', { skip: skip ?? false, timeout: 180_000 
     assert.deepEqual([...login.map((f) => `#/ ${f}`), ...rest], []);
   });
 
+  test('in 简体中文 a policy the server refuses is explained in Chinese next to its field', async () => {
+    // Seven days is the default bound on sender windows; the editor's own check accepts up to ten years,
+    // so only the server refuses this one.
+    const document = { windows: { direct: 999_999 } };
+    const refused = await call<{ error: { code: string; details: { errors: { message: string }[] } } }>(
+      e2e.url,
+      'PUT',
+      `/v1/conversations/${conversationId}/policy`,
+      { token: alice.token, body: { document } },
+    );
+    assert.equal(refused.body.error.code, 'policy_out_of_bounds');
+    const english = refused.body.error.details.errors[0]?.message ?? '';
+    assert.match(english, /exceeds/);
+
+    const { page } = await e2e.open(alice, { locale: 'zh-CN' });
+    await signIn(page, e2e, alice, '#/admin');
+    await page.goto(`${e2e.url}/#/admin`);
+    await page.locator('#admin-policy-conversation').selectOption(conversationId);
+    await page.locator('#admin-policy-windowDirect-mode').selectOption('seconds');
+    await page.locator('#admin-policy-windowDirect').fill(String(document.windows.direct));
+    await page.getByTestId('admin-policy-save').click();
+    const shown = page.getByTestId('admin-policy-error-windowDirect');
+    await shown.waitFor();
+    const text = (await shown.innerText()).trim();
+    assert.match(text, /[\u4e00-\u9fff]/, `Chinese: ${text}`);
+    assert.ok(!text.includes(english), `not the server's English: ${text}`);
+    assert.doesNotMatch(text, /exceeds|server/i);
+    assert.match(await page.getByTestId('admin-policy-status').innerText(), /[\u4e00-\u9fff]/);
+  });
+
   test('the same check finds English when the locale is en (it can fail)', async () => {
     const { page } = await e2e.open(alice, { locale: 'en-US' });
     await signIn(page, e2e, alice);

@@ -154,10 +154,97 @@ export interface EffectivePolicy {
   readonly placeholder: PlaceholderMode;
 }
 
-/** One problem: a JSON Pointer into the document (`''` is the root) and what is wrong there. */
-export interface PolicyError {
-  readonly path: string;
-  readonly message: string;
+/**
+ * What each problem code says, with the values its message needs. Codes are stable and documented in
+ * docs/policies.md: clients phrase problems from them in their own language, while `message` stays the
+ * server's English for the CLI and API users. `null` in a window value means "no limit", as in documents.
+ */
+export interface PolicyProblemParams {
+  /** A key the schema does not know (`key` is the key itself). */
+  readonly unknown_key: { readonly key: string };
+  /** The value is not of any of the JSON `types` (`integer`, `null`, `object`, …). */
+  readonly wrong_type: { readonly types: readonly string[] };
+  /** The value is not one of a closed set (presets, roles, content types, placeholder modes). */
+  readonly not_one_of: { readonly allowed: readonly string[] };
+  readonly too_small: { readonly limit: number };
+  readonly too_large: { readonly limit: number };
+  /** A string longer than `limit` characters. */
+  readonly too_long: { readonly limit: number };
+  readonly empty: Readonly<Record<string, never>>;
+  /** A list names the same value twice. */
+  readonly duplicate: Readonly<Record<string, never>>;
+  /** `consent.enabled` with `consent.maxAgeSeconds: 0`: consent could never be asked. */
+  readonly consent_max_age_zero: Readonly<Record<string, never>>;
+  /** `smartWindow.enabled` with `smartWindow.windowSeconds: 0`: the smart window never lengthens one. */
+  readonly smart_window_zero: Readonly<Record<string, never>>;
+  /** A per-type window for a type the same document leaves out of `recallableTypes`. */
+  readonly type_not_recallable: { readonly type: ContentType };
+  /** A sender window the document sets is above the server's maximum sender window. */
+  readonly exceeds_bound: { readonly value: Window; readonly limit: number };
+  /** A window the named preset brings (`field`, dotted) is above the server's maximum for it. */
+  readonly preset_exceeds_bound: {
+    readonly preset: PresetName;
+    readonly field: string;
+    readonly value: Window;
+    readonly limit: number;
+  };
+  /** `moderation.windowSeconds` is above the server's maximum moderator window. */
+  readonly moderator_window_exceeds: { readonly value: Window; readonly limit: number };
+  /** The document switches on a feature the server does not let conversations enable. */
+  readonly feature_not_allowed: { readonly feature: BoundedFeature };
+  /** The named preset switches on such a feature. */
+  readonly preset_feature_not_allowed: { readonly preset: PresetName; readonly feature: BoundedFeature };
+  /** Anything else the schema refuses (`keyword` names the schema rule, for diagnostics). */
+  readonly invalid: { readonly keyword: string };
+}
+export type PolicyProblemCode = keyof PolicyProblemParams;
+
+/** Features the operator's bounds may forbid, named by their dotted path in a document. */
+export type BoundedFeature = 'untilRead' | 'consent.enabled' | 'directPeerMayRecall';
+
+const problemCodeSet: { readonly [C in PolicyProblemCode]: true } = {
+  unknown_key: true,
+  wrong_type: true,
+  not_one_of: true,
+  too_small: true,
+  too_large: true,
+  too_long: true,
+  empty: true,
+  duplicate: true,
+  consent_max_age_zero: true,
+  smart_window_zero: true,
+  type_not_recallable: true,
+  exceeds_bound: true,
+  preset_exceeds_bound: true,
+  moderator_window_exceeds: true,
+  feature_not_allowed: true,
+  preset_feature_not_allowed: true,
+  invalid: true,
+};
+/** Every problem code, for clients and tests that must know them all. */
+export const policyProblemCodes = Object.freeze(Object.keys(problemCodeSet) as PolicyProblemCode[]);
+
+/**
+ * One problem: a JSON Pointer into the document (`''` is the root), what is wrong there in English, and
+ * the same as a code with its parameters.
+ */
+export type PolicyError = {
+  readonly [C in PolicyProblemCode]: {
+    readonly path: string;
+    readonly message: string;
+    readonly code: C;
+    readonly params: PolicyProblemParams[C];
+  };
+}[PolicyProblemCode];
+
+/** Builds a problem, keeping the code and its parameters in step. */
+export function policyProblem<C extends PolicyProblemCode>(
+  path: string,
+  message: string,
+  code: C,
+  params: PolicyProblemParams[C],
+): PolicyError {
+  return { path, message, code, params } as PolicyError;
 }
 
 export type PolicyValidation =
@@ -174,7 +261,7 @@ const validateSchema = ajv.compile(PolicyDocumentSchema);
 export function validatePolicyDocument(input: unknown): PolicyValidation {
   const copy: unknown = structuredClone(input);
   if (!validateSchema(copy)) {
-    return { ok: false, errors: dedupe((validateSchema.errors ?? []).map(describe)) };
+    return { ok: false, errors: dedupe((validateSchema.errors ?? []).map(problemFromSchemaError)) };
   }
   const doc = copy as PolicyDocument;
   const errors = combinationErrors(doc);
@@ -190,66 +277,83 @@ export function formatPolicyError(error: PolicyError): string {
 function combinationErrors(doc: PolicyDocument): PolicyError[] {
   const errors: PolicyError[] = [];
   if (doc.consent?.enabled === true && doc.consent.maxAgeSeconds === 0) {
-    errors.push({
-      path: '/consent/maxAgeSeconds',
-      message:
+    errors.push(
+      policyProblem(
+        '/consent/maxAgeSeconds',
         'must be greater than 0 (or null) when consent is enabled: a maximum age of 0 never allows asking',
-    });
+        'consent_max_age_zero',
+        {},
+      ),
+    );
   }
   if (doc.smartWindow?.enabled === true && doc.smartWindow.windowSeconds === 0) {
-    errors.push({
-      path: '/smartWindow/windowSeconds',
-      message:
+    errors.push(
+      policyProblem(
+        '/smartWindow/windowSeconds',
         'must be greater than 0 (or null) when the smart window is enabled: 0 never lengthens a window',
-    });
+        'smart_window_zero',
+        {},
+      ),
+    );
   }
   const recallable = doc.recallableTypes;
   const typed = doc.windows?.types;
   if (recallable !== undefined && typed !== undefined) {
     for (const type of contentTypes) {
       if (typed[type] !== undefined && !recallable.includes(type)) {
-        errors.push({
-          path: `/windows/types/${type}`,
-          message: `${type} is not in recallableTypes, so this window would never apply`,
-        });
+        errors.push(
+          policyProblem(
+            `/windows/types/${type}`,
+            `${type} is not in recallableTypes, so this window would never apply`,
+            'type_not_recallable',
+            { type },
+          ),
+        );
       }
     }
   }
   return errors;
 }
 
-function describe(e: ErrorObject): PolicyError {
+/** One schema error as a problem; a rule it has no phrasing for is `invalid`, with ajv's own words. */
+export function problemFromSchemaError(e: ErrorObject): PolicyError {
   const params = e.params as Record<string, unknown>;
+  const path = e.instancePath;
   switch (e.keyword) {
-    case 'additionalProperties':
-      return { path: `${e.instancePath}/${String(params['additionalProperty'])}`, message: 'unknown key' };
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      return policyProblem(`${path}/${key}`, 'unknown key', 'unknown_key', { key });
+    }
     case 'type': {
       const types = Array.isArray(params['type']) ? (params['type'] as string[]) : [String(params['type'])];
-      return { path: e.instancePath, message: `must be ${orList(types)}` };
+      return policyProblem(path, `must be ${orList(types)}`, 'wrong_type', { types });
     }
-    case 'enum':
-      return {
-        path: e.instancePath,
-        message: `must be one of: ${(params['allowedValues'] as string[]).join(', ')}`,
-      };
-    case 'minimum':
-      return { path: e.instancePath, message: `must be >= ${String(params['limit'])}` };
-    case 'maximum':
-      return {
-        path: e.instancePath,
-        message:
-          params['limit'] === maxFiniteWindowSeconds
-            ? `must be <= ${maxFiniteWindowSeconds} (ten years); use null for no limit`
-            : `must be <= ${String(params['limit'])}`,
-      };
-    case 'maxLength':
-      return { path: e.instancePath, message: `must be at most ${String(params['limit'])} characters` };
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map(String);
+      return policyProblem(path, `must be one of: ${allowed.join(', ')}`, 'not_one_of', { allowed });
+    }
+    case 'minimum': {
+      const limit = Number(params['limit']);
+      return policyProblem(path, `must be >= ${limit}`, 'too_small', { limit });
+    }
+    case 'maximum': {
+      const limit = Number(params['limit']);
+      const message =
+        limit === maxFiniteWindowSeconds
+          ? `must be <= ${maxFiniteWindowSeconds} (ten years); use null for no limit`
+          : `must be <= ${limit}`;
+      return policyProblem(path, message, 'too_large', { limit });
+    }
+    case 'maxLength': {
+      const limit = Number(params['limit']);
+      return policyProblem(path, `must be at most ${limit} characters`, 'too_long', { limit });
+    }
     case 'minLength':
-      return { path: e.instancePath, message: 'must not be empty' };
+      return policyProblem(path, 'must not be empty', 'empty', {});
     case 'uniqueItems':
-      return { path: e.instancePath, message: 'must not list the same value twice' };
+      return policyProblem(path, 'must not list the same value twice', 'duplicate', {});
     default:
-      return { path: e.instancePath, message: e.message ?? 'is invalid' };
+      return policyProblem(path, e.message ?? 'is invalid', 'invalid', { keyword: e.keyword });
   }
 }
 

@@ -7,10 +7,13 @@ export {
   maxLabelLength,
   moderatorRoles,
   placeholderModes,
+  policyProblem,
+  policyProblemCodes,
   presetNames,
   validatePolicyDocument,
 } from './document.js';
 export type {
+  BoundedFeature,
   ContentType,
   EffectivePolicy,
   KindWindows,
@@ -18,6 +21,8 @@ export type {
   PlaceholderMode,
   PolicyDocument,
   PolicyError,
+  PolicyProblemCode,
+  PolicyProblemParams,
   PolicyValidation,
   PresetName,
   Window,

@@ -6,6 +6,8 @@ import {
   type ContentType,
   type EffectivePolicy,
   type KindWindows,
+  policyProblem,
+  type BoundedFeature,
   type PolicyDocument,
   type PolicyError,
   type Window,
@@ -115,8 +117,9 @@ export function applyDocument(base: EffectivePolicy, doc: PolicyDocument): Effec
  */
 export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): PolicyError[] {
   const errors: PolicyError[] = [];
-  const preset = doc.preset === undefined ? undefined : presets[doc.preset];
-  const fromPreset = (field: string) => `preset ${String(doc.preset)} sets ${field} to`;
+  const presetName = doc.preset;
+  const preset = presetName === undefined ? undefined : presets[presetName];
+  const fromPreset = (field: string) => `preset ${String(presetName)} sets ${field} to`;
 
   const maxSender = bounds.maxSenderWindowSeconds;
   const tooLong = (value: Window | undefined): value is Window =>
@@ -124,12 +127,30 @@ export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): Po
   const beyond = `the server's maximum sender window of ${show(maxSender)}`;
   /** A window the document sets itself. */
   const own = (path: string, value: Window | undefined) => {
-    if (tooLong(value)) errors.push({ path, message: `${show(value)} exceeds ${beyond}` });
+    // `exceeds` is never true against no limit, so the maximum is a number here.
+    if (tooLong(value) && maxSender !== null) {
+      errors.push(
+        policyProblem(path, `${show(value)} exceeds ${beyond}`, 'exceeds_bound', { value, limit: maxSender }),
+      );
+    }
   };
   /** A window the document's preset brings (checked only where the document does not override it). */
   const inherited = (field: string, value: Window | undefined) => {
-    if (tooLong(value))
-      errors.push({ path: '/preset', message: `${fromPreset(field)} ${show(value)}, above ${beyond}` });
+    if (tooLong(value) && maxSender !== null && presetName !== undefined) {
+      errors.push(
+        policyProblem(
+          '/preset',
+          `${fromPreset(field)} ${show(value)}, above ${beyond}`,
+          'preset_exceeds_bound',
+          {
+            preset: presetName,
+            field,
+            value,
+            limit: maxSender,
+          },
+        ),
+      );
+    }
   };
 
   for (const kind of kinds) {
@@ -155,22 +176,35 @@ export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): Po
     inherited('smartWindow.windowSeconds', preset.smartWindow.windowSeconds);
   }
 
+  const maxModerator = bounds.maxModeratorWindowSeconds;
   const moderator = doc.moderation?.windowSeconds;
-  if (moderator !== undefined && exceeds(moderator, bounds.maxModeratorWindowSeconds)) {
-    errors.push({
-      path: '/moderation/windowSeconds',
-      message: `${show(moderator)} exceeds the server's maximum moderator window of ${show(bounds.maxModeratorWindowSeconds)}`,
-    });
+  const beyondModerator = `the server's maximum moderator window of ${show(maxModerator)}`;
+  if (moderator !== undefined && exceeds(moderator, maxModerator) && maxModerator !== null) {
+    errors.push(
+      policyProblem(
+        '/moderation/windowSeconds',
+        `${show(moderator)} exceeds ${beyondModerator}`,
+        'moderator_window_exceeds',
+        { value: moderator, limit: maxModerator },
+      ),
+    );
   } else if (
     moderator === undefined &&
     preset !== undefined &&
+    presetName !== undefined &&
+    maxModerator !== null &&
     (doc.moderation?.roles ?? preset.moderation.roles).length > 0 &&
-    exceeds(preset.moderation.windowSeconds, bounds.maxModeratorWindowSeconds)
+    exceeds(preset.moderation.windowSeconds, maxModerator)
   ) {
-    errors.push({
-      path: '/preset',
-      message: `${fromPreset('moderation.windowSeconds')} ${show(preset.moderation.windowSeconds)}, above the server's maximum moderator window of ${show(bounds.maxModeratorWindowSeconds)}`,
-    });
+    const field = 'moderation.windowSeconds';
+    errors.push(
+      policyProblem(
+        '/preset',
+        `${fromPreset(field)} ${show(preset.moderation.windowSeconds)}, above ${beyondModerator}`,
+        'preset_exceeds_bound',
+        { preset: presetName, field, value: preset.moderation.windowSeconds, limit: maxModerator },
+      ),
+    );
   }
 
   const feature = (
@@ -178,24 +212,41 @@ export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): Po
     value: boolean | undefined,
     presetValue: boolean | undefined,
     allowed: boolean,
+    name: BoundedFeature,
     what: string,
   ) => {
     if (allowed) return;
-    if (value === true)
-      errors.push({ path, message: `this server does not let conversations enable ${what}` });
-    else if (value === undefined && presetValue === true) {
-      errors.push({
-        path: '/preset',
-        message: `preset ${String(doc.preset)} enables ${what}, which this server does not let conversations enable`,
-      });
+    if (value === true) {
+      errors.push(
+        policyProblem(path, `this server does not let conversations enable ${what}`, 'feature_not_allowed', {
+          feature: name,
+        }),
+      );
+    } else if (value === undefined && presetValue === true && presetName !== undefined) {
+      errors.push(
+        policyProblem(
+          '/preset',
+          `preset ${presetName} enables ${what}, which this server does not let conversations enable`,
+          'preset_feature_not_allowed',
+          { preset: presetName, feature: name },
+        ),
+      );
     }
   };
-  feature('/untilRead', doc.untilRead, preset?.untilRead, bounds.allowUntilRead, 'recall until read');
+  feature(
+    '/untilRead',
+    doc.untilRead,
+    preset?.untilRead,
+    bounds.allowUntilRead,
+    'untilRead',
+    'recall until read',
+  );
   feature(
     '/consent/enabled',
     doc.consent?.enabled,
     preset?.consent.enabled,
     bounds.allowConsent,
+    'consent.enabled',
     'consent recall',
   );
   feature(
@@ -203,6 +254,7 @@ export function checkConversationPolicy(doc: PolicyDocument, bounds: Bounds): Po
     doc.directPeerMayRecall,
     preset?.directPeerMayRecall,
     bounds.allowDirectPeerRecall,
+    'directPeerMayRecall',
     'recall by the other side of a direct chat',
   );
   return errors;
