@@ -51,6 +51,13 @@ export const MessageHiddenEvent = Type.Object({
 /**
  * A read receipt: `userId` has read the conversation up to and including `upTo`. Sent to every member,
  * so senders see who has read their messages (and "until read" recall knows when it closes).
+ *
+ * Under an `after_read` disappearing timer the read also starts timers, and then `expiresAt` and `from`
+ * are present: every message of the conversation from `from` up to and including `upTo` that `userId`
+ * did not send, that is not recalled and that had no `expiresAt` yet now expires at `expiresAt`. A rule
+ * rather than a list of ids, so the event stays small however many messages one read starts; `from` (the
+ * first message it started) leaves alone what was sent before the reader joined. Both absent when the
+ * read started none.
  */
 export const ConversationReadEvent = Type.Object({
   ...base,
@@ -58,6 +65,8 @@ export const ConversationReadEvent = Type.Object({
   conversationId: Id,
   userId: Id,
   upTo: Id,
+  expiresAt: Type.Optional(Timestamp),
+  from: Type.Optional(Id),
 });
 
 /**

@@ -115,6 +115,14 @@ export const Message = Type.Object({
   corrects: Type.Optional(Id),
   /** Present on a corrected message: the id of its latest correction. */
   correctedBy: Type.Optional(Id),
+  /**
+   * Disappearing messages: when the server erases this message, or null while it has no timer. Set once
+   * and never moved: at send under `after_send`; under `after_read` when someone other than the sender
+   * first reads it (the `conversation.read` that started it carries the same time). Changing or turning
+   * off the conversation's timer leaves it as it is. Servers always send it; it is optional only so that
+   * messages from servers that predate it still parse.
+   */
+  expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
 });
 export type Message = Static<typeof Message>;
 

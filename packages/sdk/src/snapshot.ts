@@ -59,6 +59,8 @@ export function canonicalMessage(message: Message, tombstone: Tombstone | null =
         }),
     ...(message.corrects === undefined ? {} : { corrects: message.corrects }),
     ...(message.correctedBy === undefined ? {} : { correctedBy: message.correctedBy }),
+    // Absent only from servers that predate it; copied as given so both sides of a comparison agree.
+    ...(message.expiresAt === undefined ? {} : { expiresAt: message.expiresAt }),
   };
 }
 

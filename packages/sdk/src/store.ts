@@ -137,7 +137,9 @@ export class TimelineStore {
         this.#hide(event.conversationId, event.messageId);
         break;
       case 'conversation.read':
-        // Receipts are shown by the app as they arrive; the timeline itself does not change.
+        // Receipts are shown by the app as they arrive; the timeline changes only when the read started
+        // disappearing timers.
+        if (event.expiresAt !== undefined) this.#startReadTimers(event, event.expiresAt);
         break;
       case 'consent.requested':
       case 'consent.approved':
@@ -177,14 +179,22 @@ export class TimelineStore {
 
   /**
    * Adds a history page (newest first, as `GET …/messages` returns it) of messages older than the ones
-   * held. Messages already held are left where they are; the rest go before them, oldest first.
+   * held. Messages already held are left where they are (only an expiry they lack is taken from the
+   * page: it never moves once set); the rest go before them, oldest first.
    */
   applyHistory(conversationId: string, newestFirst: readonly Message[]): void {
     const state = this.#conversations.get(conversationId);
     if (state === undefined) return;
     const older = new Map<string, Message>();
     for (const message of [...newestFirst].reverse()) {
-      if (state.messages.has(message.id) || message.conversationId !== conversationId) continue;
+      if (message.conversationId !== conversationId) continue;
+      const held = state.messages.get(message.id);
+      if (held !== undefined) {
+        if (held.expiresAt == null && message.expiresAt != null) {
+          state.messages.set(message.id, { ...held, expiresAt: message.expiresAt });
+        }
+        continue;
+      }
       const shown = this.#shown(message, undefined);
       if (shown !== undefined) older.set(message.id, shown);
     }
@@ -248,7 +258,11 @@ export class TimelineStore {
     else
       state.messages.set(
         message.id,
-        existing?.correctedBy === undefined ? shown : { ...shown, correctedBy: existing.correctedBy },
+        // A message's expiry, once set, never moves: a copy without one does not take it away.
+        keepExpiry(
+          existing?.correctedBy === undefined ? shown : { ...shown, correctedBy: existing.correctedBy },
+          existing,
+        ),
       );
     // A correction links back: the original shows its latest correction.
     if (existing === undefined && message.corrects !== undefined) {
@@ -288,10 +302,40 @@ export class TimelineStore {
     state.messages.set(event.messageId, canonicalMessage(existing, event.tombstone));
   }
 
+  /**
+   * A read that started disappearing timers, by the rule the server applied: every message from `from`
+   * up to and including `upTo` (in send order) that the reader did not send, that is not recalled and that
+   * had no expiry now expires at `expiresAt`. Messages before `from` are left alone: among them are those
+   * sent before the reader joined, which this member may hold but the reader never saw. A store that does
+   * not hold `upTo` changes nothing: what it holds is then newer (it holds the newest history) — except
+   * when this user hid `upTo`, where the next history fetch brings the expiries.
+   */
+  #startReadTimers(event: EventOf<'conversation.read'>, expiresAt: string): void {
+    const state = this.#conversations.get(event.conversationId);
+    if (state === undefined || !state.messages.has(event.upTo)) return;
+    // Older receipts have no `from`; a store that does not hold `from` holds only newer messages.
+    let started = event.from === undefined || !state.messages.has(event.from);
+    for (const [id, message] of state.messages) {
+      if (id === event.from) started = true;
+      if (!started) continue;
+      if (message.senderId !== event.userId && message.recalled === null && message.expiresAt == null) {
+        state.messages.set(id, { ...message, expiresAt });
+      }
+      if (id === event.upTo) break;
+    }
+  }
+
   #hide(conversationId: string, messageId: string): void {
     remember(this.#hiddenIds, messageId, undefined);
     this.#conversations.get(conversationId)?.messages.delete(messageId);
   }
+}
+
+/** The message with the expiry already held, when it has none of its own. */
+function keepExpiry(message: Message, existing: Message | undefined): Message {
+  return message.expiresAt == null && existing?.expiresAt != null
+    ? { ...message, expiresAt: existing.expiresAt }
+    : message;
 }
 
 /** Adds to a Map or Set, dropping the oldest entry beyond `rememberLimit`. */

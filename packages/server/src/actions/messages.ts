@@ -109,7 +109,7 @@ export type Draft = Omit<NewMessage, 'sentAt' | 'flags'>;
  * transaction; the caller publishes after commit. Shared by sending now and delivering a held message.
  */
 export async function deliverInTx(tx: StorageTx, draft: Draft, now: number, push: PushOrigin) {
-  const record = await tx.insertMessage({
+  let record = await tx.insertMessage({
     ...draft,
     sentAt: now,
     // Names of what the detectors found, for the smart window — never the matched text.
@@ -117,7 +117,10 @@ export async function deliverInTx(tx: StorageTx, draft: Draft, now: number, push
   });
   const disappearing = await tx.findDisappearing(draft.conversationId);
   if (disappearing?.mode === 'after_send') {
-    await tx.setExpiry(record.id, record.sentAt + disappearing.seconds * 1000);
+    const expiresAt = record.sentAt + disappearing.seconds * 1000;
+    await tx.setExpiry(record.id, expiresAt);
+    // The live `message.created` and the sender's reply carry the expiry, as sync and history will.
+    record = { ...record, expiresAt };
   }
   const refs = await loadReferences(tx, [record]);
   const pair = messageCreated(record, refs);
@@ -143,7 +146,15 @@ async function heldResponse(
   if (held.conversationId !== input.conversationId || held.body !== (input.body ?? null)) {
     throw new AppError('idempotency_key_reused', { messageId: held.id });
   }
-  const record: MessageRecord = { ...held, pos: 0, sentAt: held.deliverAt, flags: [], tombstone: null };
+  // No expiry yet: an `after_send` timer starts on delivery, under the setting in force then.
+  const record: MessageRecord = {
+    ...held,
+    pos: 0,
+    sentAt: held.deliverAt,
+    flags: [],
+    tombstone: null,
+    expiresAt: null,
+  };
   const refs = await ctx.storage.read((tx) => loadReferences(tx, [record]));
   const until = new Date(held.deliverAt).toISOString();
   return { message: messageView(record, false, refs), created, held: { until } };

@@ -87,6 +87,7 @@ export function messageView(m: MessageRecord, hidden = false, refs: References =
     body: m.tombstone !== null || hidden ? null : m.body,
     sentAt: iso(m.sentAt),
     recalled: m.tombstone === null ? null : tombstoneView(m.tombstone),
+    expiresAt: m.expiresAt === null ? null : iso(m.expiresAt),
   };
   const quoted = m.replyTo === null ? undefined : refs.messages.get(m.replyTo);
   const correctedBy = refs.corrections.get(m.id);
@@ -170,6 +171,9 @@ export function renderStoredEvent(
         conversationId: e.conversationId ?? '',
         userId: d['userId'] as string,
         upTo: e.messageId ?? '',
+        // Reads that started disappearing timers; older entries and other reads have none.
+        ...(typeof d['expiresAt'] === 'string' ? { expiresAt: d['expiresAt'] } : {}),
+        ...(typeof d['from'] === 'string' ? { from: d['from'] } : {}),
       };
     case 'consent.requested':
     case 'consent.approved':

@@ -80,9 +80,12 @@ export interface MessageRecord {
   readonly replyTo: string | null;
   /** The sender's earlier message this one corrects, if any. */
   readonly corrects: string | null;
+  /** Disappearing messages: when the sweeper erases it; null while no timer runs. Set once, never moved. */
+  readonly expiresAt: number | null;
 }
 
-export type NewMessage = Omit<MessageRecord, 'pos' | 'tombstone'>;
+/** A message as first stored: no tombstone, and no timer yet (`setExpiry` starts an `after_send` one). */
+export type NewMessage = Omit<MessageRecord, 'pos' | 'tombstone' | 'expiresAt'>;
 
 /**
  * An event as stored: its kind, its subject, and non-content facts in `data`. Message content is never

@@ -102,6 +102,7 @@ export interface MessageRow {
   reply_to: string | null;
   corrects: string | null;
   attachment_id: string | null;
+  expires_at: number | null;
 }
 
 export const toMessage = (r: MessageRow): MessageRecord => ({
@@ -117,6 +118,7 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   flags: r.flags === null ? [] : (JSON.parse(r.flags) as string[]),
   replyTo: r.reply_to,
   corrects: r.corrects,
+  expiresAt: r.expires_at,
   tombstone:
     r.recalled_at === null
       ? null

@@ -228,8 +228,17 @@ export interface StorageTx extends StorageReader {
   insertRecallJob(job: RecallJobRecord): Promise<void>;
   setDisappearing(conversationId: string, setting: Disappearing | null): Promise<void>;
   setExpiry(messageId: string, expiresAt: number): Promise<void>;
-  /** Starts the timers of messages up to `pos` not sent by `readerId` that have none yet. */
-  startReadTimers(conversationId: string, readerId: string, pos: number, expiresAt: number): Promise<void>;
+  /**
+   * Starts the timers of messages up to `pos` not sent by `readerId`, not recalled, that have none yet,
+   * among those the reader can see (stored after they joined: a late joiner starts none on older ones).
+   * Returns the ids of the messages whose timer it started, in send order, empty when none.
+   */
+  startReadTimers(
+    conversationId: string,
+    readerId: string,
+    pos: number,
+    expiresAt: number,
+  ): Promise<string[]>;
   updateRecallJob(
     id: string,
     update: Pick<RecallJobRecord, 'status' | 'results' | 'finishedAt'>,

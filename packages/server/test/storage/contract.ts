@@ -269,6 +269,94 @@ export function storageContract(factory: StorageFactory): void {
       assert.equal(events.find((e) => e.messageId === sent[2]!.id)?.hidden, false);
     });
 
+    it('reads back each message’s expiry wherever messages are loaded', async () => {
+      const [a, b] = [await user(), await user()];
+      const c = await group([a, b]);
+      const timed = await message(c, a, 'gone soon');
+      const plain = await message(c, a, 'stays');
+      assert.equal(timed.expiresAt, null, 'a new message has no timer');
+      await storage.transaction((tx) => tx.setExpiry(timed.id, T0 + 3_600_000));
+
+      const found = await storage.read((tx) => tx.findMessage(timed.id));
+      assert.equal(found?.expiresAt, T0 + 3_600_000);
+      assert.equal((await storage.read((tx) => tx.findMessage(plain.id)))?.expiresAt, null);
+      assert.equal(
+        (await storage.read((tx) => tx.findMessageByClientId(a, timed.clientMsgId)))?.expiresAt,
+        T0 + 3_600_000,
+      );
+      const byId = new Map(
+        (await storage.read((tx) => tx.findMessages([timed.id, plain.id]))).map((m) => [m.id, m.expiresAt]),
+      );
+      assert.deepEqual([byId.get(timed.id), byId.get(plain.id)], [T0 + 3_600_000, null]);
+      const history = await storage.read((tx) => tx.listMessages(c, b, null, 10));
+      assert.deepEqual(
+        history.map((m) => m.expiresAt),
+        [null, T0 + 3_600_000],
+      );
+      const events = await storage.read((tx) => tx.readEvents(b, 0, 10));
+      assert.deepEqual(
+        events.map((e) => e.message?.expiresAt),
+        [T0 + 3_600_000, null],
+      );
+    });
+
+    it('starts read timers on what the reader read of others’ messages that had none, and says which', async () => {
+      const [a, b, c] = [await user(), await user(), await user()];
+      const conv = await group([a, b, c]);
+      const fromA = await message(conv, a, 'one');
+      const fromB = await message(conv, b, 'two');
+      const running = await message(conv, a, 'three');
+      const recalled = await message(conv, a, 'four');
+      const upTo = await message(conv, a, 'five');
+      const later = await message(conv, a, 'six');
+      await storage.transaction(async (tx) => {
+        await tx.setExpiry(running.id, T0 + 500);
+        await tx.eraseMessage(recalled.id, {
+          recalledAt: T0 + 1,
+          recalledBy: a,
+          role: 'sender',
+          reason: null,
+          label: null,
+        });
+      });
+
+      const started = await storage.transaction((tx) => tx.startReadTimers(conv, b, upTo.pos, T0 + 1000));
+      assert.deepEqual([...started].sort(), [fromA.id, upTo.id].sort());
+      const expiry = async (id: string) => (await storage.read((tx) => tx.findMessage(id)))?.expiresAt;
+      assert.equal(await expiry(fromA.id), T0 + 1000);
+      assert.equal(await expiry(upTo.id), T0 + 1000);
+      assert.equal(await expiry(fromB.id), null, 'the reader’s own message');
+      assert.equal(await expiry(running.id), T0 + 500, 'a running timer is never moved');
+      assert.equal(await expiry(recalled.id), null, 'nothing left to expire');
+      assert.equal(await expiry(later.id), null, 'after the read position');
+
+      assert.deepEqual(
+        await storage.transaction((tx) => tx.startReadTimers(conv, b, upTo.pos, T0 + 2000)),
+        [],
+        'reading again starts nothing',
+      );
+      // Another reader starts the timer of the first reader's message, and of what they read further.
+      const second = await storage.transaction((tx) => tx.startReadTimers(conv, c, later.pos, T0 + 3000));
+      assert.deepEqual([...second].sort(), [fromB.id, later.id].sort());
+      assert.equal(await expiry(upTo.id), T0 + 1000);
+      const due = await storage.read((tx) => tx.listExpired(T0 + 1000, 10_000));
+      assert.ok(due.includes(fromA.id) && due.includes(upTo.id) && due.includes(running.id));
+      assert.ok(!due.includes(fromB.id) && !due.includes(later.id) && !due.includes(recalled.id));
+    });
+
+    it('starts no read timer on messages from before the reader joined (they never saw them)', async () => {
+      const [a, b, late] = [await user(), await user(), await user()];
+      const conv = await group([a, b]);
+      const before = await message(conv, a, 'before');
+      await storage.transaction((tx) =>
+        tx.insertMember({ conversationId: conv, userId: late, role: 'member', joinedAt: T0 + 10 }),
+      );
+      const after = await message(conv, a, 'after');
+      const started = await storage.transaction((tx) => tx.startReadTimers(conv, late, after.pos, T0 + 1000));
+      assert.deepEqual(started, [after.id]);
+      assert.equal((await storage.read((tx) => tx.findMessage(before.id)))?.expiresAt, null);
+    });
+
     it('tracks membership, roles and direct-conversation keys', async () => {
       const [a, b] = [await user(), await user()];
       const id = uid('c');

@@ -511,7 +511,7 @@ export class PostgresTx implements StorageTx {
       ],
     );
     if (!row) throw new Error('insert returned no row');
-    return { ...m, pos: row.pos, tombstone: null };
+    return { ...m, pos: row.pos, tombstone: null, expiresAt: null };
   }
   async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
     await this.db.run(
@@ -584,12 +584,15 @@ export class PostgresTx implements StorageTx {
     readerId: string,
     pos: number,
     expiresAt: number,
-  ): Promise<void> {
-    await this.db.run(
+  ): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string; pos: number }>(
       `UPDATE messages SET expires_at = $1
-       WHERE conversation_id = $2 AND pos <= $3 AND sender_id <> $4 AND expires_at IS NULL AND recalled_at IS NULL`,
+       WHERE conversation_id = $2 AND pos <= $3 AND sender_id <> $4 AND expires_at IS NULL AND recalled_at IS NULL
+         AND pos > (SELECT from_pos FROM members WHERE conversation_id = $2 AND user_id = $4)
+       RETURNING id, pos`,
       [expiresAt, conversationId, pos, readerId],
     );
+    return rows.sort((a, b) => Number(a.pos) - Number(b.pos)).map((r) => r.id);
   }
   async markRead(conversationId: string, userId: string, pos: number, at: number): Promise<boolean> {
     const moved = await this.db.changes(

@@ -33,6 +33,7 @@ export interface EventRow {
   m_reply_to: string | null;
   m_corrects: string | null;
   m_attachment_id: string | null;
+  m_expires_at: number | null;
 }
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
   seq: r.seq,
@@ -64,6 +65,7 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
           reply_to: r.m_reply_to,
           corrects: r.m_corrects,
           attachment_id: r.m_attachment_id,
+          expires_at: r.m_expires_at,
         }),
 });
 

@@ -85,7 +85,7 @@ const MESSAGE_COLUMNS = `m.pos AS m_pos, m.id AS m_id, m.conversation_id AS m_co
   m.recall_role AS m_recall_role, m.recall_reason AS m_recall_reason, m.recall_label AS m_recall_label,
   m.recall_approved_by AS m_recall_approved_by, m.flags AS m_flags,
   m.reply_to AS m_reply_to, m.corrects AS m_corrects,
-  m.attachment_id AS m_attachment_id`;
+  m.attachment_id AS m_attachment_id, m.expires_at AS m_expires_at`;
 
 /** Every statement prepared once per connection. */
 function prepare(db: Database.Database) {
@@ -172,9 +172,15 @@ function prepare(db: Database.Database) {
     ),
     setDisappearing: db.prepare('UPDATE conversations SET disappearing = ? WHERE id = ?'),
     setExpiry: db.prepare('UPDATE messages SET expires_at = ? WHERE id = ?'),
-    startReadTimers: db.prepare(
+    // Only messages the reader can see: those stored after the reader joined (as listMessages shows).
+    startReadTimers: db.prepare<
+      [number, string, number, string, string, string],
+      { id: string; pos: number }
+    >(
       `UPDATE messages SET expires_at = ?
-       WHERE conversation_id = ? AND pos <= ? AND sender_id != ? AND expires_at IS NULL AND recalled_at IS NULL`,
+       WHERE conversation_id = ? AND pos <= ? AND sender_id != ? AND expires_at IS NULL AND recalled_at IS NULL
+         AND pos > (SELECT from_pos FROM members WHERE conversation_id = ? AND user_id = ?)
+       RETURNING id, pos`,
     ),
     expired: db.prepare<[number, number], { id: string }>(
       `SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND recalled_at IS NULL
@@ -440,8 +446,11 @@ export class SqliteTx implements StorageTx {
     readerId: string,
     pos: number,
     expiresAt: number,
-  ): Promise<void> {
-    this.s.startReadTimers.run(expiresAt, conversationId, pos, readerId);
+  ): Promise<string[]> {
+    return this.s.startReadTimers
+      .all(expiresAt, conversationId, pos, readerId, conversationId, readerId)
+      .sort((a, b) => a.pos - b.pos)
+      .map((r) => r.id);
   }
   async insertRecallJob(j: RecallJobRecord): Promise<void> {
     this.s.insertJob.run(
@@ -545,7 +554,7 @@ export class SqliteTx implements StorageTx {
       m.attachmentId,
     );
     if (!row) throw new Error('insert returned no row');
-    return { ...m, pos: row.pos, tombstone: null };
+    return { ...m, pos: row.pos, tombstone: null, expiresAt: null };
   }
   async eraseMessage(id: string, t: TombstoneRecord): Promise<void> {
     this.s.eraseMessage.run(t.recalledAt, t.recalledBy, t.role, t.reason, t.label, t.approvedBy ?? null, id);
