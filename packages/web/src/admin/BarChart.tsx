@@ -158,33 +158,36 @@ export function BarChart(props: BarChartProps): JSX.Element {
 }
 
 export function DataTable(props: BarChartProps['table']): JSX.Element {
+  // The wrapper scrolls a wide table on its own, so a narrow page never scrolls sideways.
   return (
-    <table class="admin-table">
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          {props.headers.map((h, i) => (
-            <th key={i} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row, i) => (
-          <tr key={i}>
-            {row.map((cell, j) =>
-              j === 0 ? (
-                <th key={j} scope="row">
-                  {cell}
-                </th>
-              ) : (
-                <td key={j}>{cell}</td>
-              ),
-            )}
+    <div class="admin-table-wrap">
+      <table class="admin-table">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.headers.map((h, i) => (
+              <th key={i} scope="col">
+                {h}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) =>
+                j === 0 ? (
+                  <th key={j} scope="row">
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={j}>{cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

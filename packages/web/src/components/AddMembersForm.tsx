@@ -22,7 +22,7 @@ export function AddMembersForm({ conversationId }: { conversationId: string }) {
   };
   return (
     <form class="inline-form" data-testid="add-members-form" onSubmit={(e) => void submit(e)}>
-      <label>
+      <label class="grow">
         <span class="visually-hidden">{t('members.add')}</span>
         <input
           data-testid="add-members-input"
@@ -33,7 +33,7 @@ export function AddMembersForm({ conversationId }: { conversationId: string }) {
           onInput={(e) => setNames(e.currentTarget.value)}
         />
       </label>
-      <button type="submit" data-testid="add-members-submit">
+      <button type="submit" class="primary" data-testid="add-members-submit">
         {t('members.submit')}
       </button>
       <ErrorText error={error} testid="add-members-error" />

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useT } from '../i18n/index.js';
 import { attachmentUrl } from '../lib/api.js';
 import { useModel } from '../lib/hooks.js';
+import { FileIcon } from './icons.js';
 
 /** An image preview or a download link; fetched with the token, shown from an object URL. */
 export function AttachmentView({ attachment, image }: { attachment: Attachment; image: boolean }) {
@@ -42,11 +43,17 @@ export function AttachmentView({ attachment, image }: { attachment: Attachment; 
       download={attachment.name}
       aria-label={t('chat.download', { name: attachment.name })}
     >
-      {attachment.name} (
-      {new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte' }).format(
-        Math.ceil(attachment.size / 1024),
-      )}
-      )
+      <span class="file-icon">
+        <FileIcon size={20} />
+      </span>
+      <span class="file-text">
+        <span class="file-name">{attachment.name}</span>
+        <span class="file-size">
+          {new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte' }).format(
+            Math.ceil(attachment.size / 1024),
+          )}
+        </span>
+      </span>
     </a>
   );
 }

@@ -1,18 +1,23 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '@retract/sdk';
 import { useT } from '../i18n/index.js';
+import { timeline } from '../lib/timeline.js';
 import { disappearing as fetchDisappearing, markRead, type Disappearing } from '../lib/api.js';
 import { useModel, useNow } from '../lib/hooks.js';
 import { conversationName, nameLookup } from '../lib/names.js';
 import { readByOthers, toMarkRead } from '../lib/receipts.js';
 import { AddMembersForm } from './AddMembersForm.js';
+import { Avatar } from './Avatar.js';
+import { avatarId } from '../lib/avatar.js';
 import { Composer } from './Composer.js';
 import { ConsentCards } from './ConsentCards.js';
+import { BackIcon, ChatIcon, UsersIcon } from './icons.js';
 import { MessageBubble } from './MessageBubble.js';
 
 /** One conversation: its messages live from the store, consent cards, and the composer. */
 export function ChatView({ conversationId }: { conversationId: string }) {
-  const { t } = useT();
+  const { t, locale } = useT();
   const model = useModel();
   const client = model.client;
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -20,10 +25,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const [dragging, setDragging] = useState(false);
   const [dropped, setDropped] = useState<File[]>([]);
   const listRef = useRef<HTMLOListElement>(null);
-  const now = useNow(timer !== null);
 
   const conversation = client?.store.conversation(conversationId);
   const messages = client?.store.messages(conversationId) ?? [];
+  // Countdowns tick while a timer is set, and while messages sent under an earlier one still run out.
+  const now = useNow(timer !== null || messages.some((m) => m.expiresAt != null && m.recalled === null));
   const myId = client?.user?.id ?? client?.store.userId ?? null;
   const marks = model.reads[conversationId] ?? {};
   const nameOf = nameLookup(conversation);
@@ -50,6 +56,10 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   if (conversation === undefined) return <p class="hint">{t('common:loading')}</p>;
   const read = readByOthers(messages, myId, marks);
   const name = conversationName(conversation, myId);
+  const title = t(name.key, name.values);
+  const others = conversation.members.filter((m) => m.userId !== myId).map((m) => m.username);
+  // The day labels need the real time even when no disappearing timer makes `now` tick.
+  const rows = timeline(messages, Math.max(now, Date.now()), locale);
 
   return (
     <section
@@ -69,24 +79,43 @@ export function ChatView({ conversationId }: { conversationId: string }) {
       }}
     >
       <header class="chat-header">
-        <a href="#/" class="back" data-testid="back-link" aria-label={t('chat.back')}>
-          ←
+        <a href="#/" class="back icon-button" data-testid="back-link" aria-label={t('chat.back')}>
+          <BackIcon size={20} />
         </a>
-        <h2 id="chat-title" data-testid="chat-title">
-          {t(name.key, name.values)}
-        </h2>
+        <Avatar
+          id={avatarId(conversation, myId)}
+          name={conversation.title ?? (others.join(' ') || title)}
+          size={38}
+        />
+        <div class="chat-heading">
+          <h2 id="chat-title" data-testid="chat-title">
+            {title}
+          </h2>
+          <p class="chat-subtitle">
+            {conversation.kind === 'direct'
+              ? t('list.direct')
+              : t('members.count', { count: conversation.members.length })}
+          </p>
+        </div>
         <details class="members">
           <summary data-testid="members-toggle">
-            {t('members.heading')} ({conversation.members.length})
+            <UsersIcon size={16} />
+            <span>
+              {t('members.heading')} ({conversation.members.length})
+            </span>
           </summary>
-          <ul data-testid="member-list">
-            {conversation.members.map((m) => (
-              <li key={m.userId}>
-                {m.username} · {t(`members.role_${m.role}`)}
-              </li>
-            ))}
-          </ul>
-          {conversation.kind === 'group' && <AddMembersForm conversationId={conversationId} />}
+          <div class="members-panel">
+            <ul data-testid="member-list">
+              {conversation.members.map((m) => (
+                <li key={m.userId}>
+                  <Avatar id={m.userId} name={m.username} size={28} />
+                  <span class="member-name">{m.username}</span>
+                  <span class="member-role">{t(`members.role_${m.role}`)}</span>
+                </li>
+              ))}
+            </ul>
+            {conversation.kind === 'group' && <AddMembersForm conversationId={conversationId} />}
+          </div>
         </details>
       </header>
       {dragging && (
@@ -95,19 +124,34 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         </div>
       )}
       <ol class="messages" ref={listRef} aria-label={t('chat.messages')} data-testid="message-list">
-        {messages.length === 0 && <li class="hint">{t('chat.empty')}</li>}
-        {messages.map((m) => (
-          <MessageBubble
-            key={m.id}
-            message={m}
-            mine={m.senderId === myId}
-            myId={myId}
-            read={read.has(m.id)}
-            nameOf={nameOf}
-            timer={timer}
-            now={now}
-            onReply={() => setReplyTo(m)}
-          />
+        {messages.length === 0 && (
+          <li class="empty-state compact" data-testid="empty-conversation">
+            <span class="empty-icon">
+              <ChatIcon size={28} />
+            </span>
+            <p>{t('chat.empty')}</p>
+          </li>
+        )}
+        {rows.map(({ message: m, day, groupStart, groupEnd }) => (
+          <Fragment key={m.id}>
+            {day !== null && (
+              <li class="day-separator" data-testid="day-separator">
+                <span>{t(day.key, day.values)}</span>
+              </li>
+            )}
+            <MessageBubble
+              message={m}
+              mine={m.senderId === myId}
+              myId={myId}
+              read={read.has(m.id)}
+              nameOf={nameOf}
+              groupStart={groupStart}
+              groupEnd={groupEnd}
+              timer={timer}
+              now={now}
+              onReply={() => setReplyTo(m)}
+            />
+          </Fragment>
         ))}
       </ol>
       <ConsentCards conversationId={conversationId} />

@@ -5,6 +5,8 @@ import { useT } from '../i18n/index.js';
 import { upload } from '../lib/api.js';
 import { useModel } from '../lib/hooks.js';
 import { ErrorText } from './ErrorText.js';
+import { CloseIcon, PaperclipIcon, ReplyIcon, SendIcon } from './icons.js';
+import { PendingAttachments, type PendingFile } from './PendingAttachments.js';
 import { PreSendDialog } from './PreSendDialog.js';
 
 interface Props {
@@ -16,10 +18,14 @@ interface Props {
   readonly nameOf: (userId: string) => string;
 }
 
+/** At most this many files wait in the composer at once (each is its own message when sent). */
+const maxPendingFiles = 10;
+
 /**
  * Writes and sends: the pre-send check runs first (a warning dialog when it finds sensitive content),
- * then the send; a `held` answer (send delay) becomes an undo toast. Drafts put here by re-edit, undo
- * and "send a correction" are taken from the model.
+ * then the send; a `held` answer (send delay) becomes an undo toast. Files chosen or dropped wait in the
+ * composer with a preview until the user sends them; the text goes with the first as its caption. Drafts
+ * put here by re-edit, undo and "send a correction" are taken from the model.
  */
 export function Composer({
   conversationId,
@@ -36,8 +42,17 @@ export function Composer({
   const [corrects, setCorrects] = useState<string | null>(null);
   const [check, setCheck] = useState<api.CheckMessageResponse | null>(null);
   const [uploading, setUploading] = useState<string | null>(null);
+  const [pending, setPending] = useState<readonly PendingFile[]>([]);
   const [error, setError] = useState<unknown>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+
+  // The field grows with its text up to the CSS max-height, then scrolls.
+  useEffect(() => {
+    const field = input.current;
+    if (field === null) return;
+    field.style.height = 'auto';
+    field.style.height = `${field.scrollHeight + 2}px`;
+  }, [text]);
 
   const draft = model.drafts.get(conversationId);
   useEffect(() => {
@@ -61,7 +76,9 @@ export function Composer({
 
   const sendText = async (): Promise<void> => {
     const body = text.trim();
-    if (body === '' || client === null) return;
+    if (client === null) return;
+    if (pending.length > 0) return sendFiles(body);
+    if (body === '') return;
     setError(null);
     try {
       await deliver({
@@ -80,8 +97,9 @@ export function Composer({
   const submit = async (e?: Event): Promise<void> => {
     e?.preventDefault();
     const body = text.trim();
-    if (body === '' || client === null) return;
+    if ((body === '' && pending.length === 0) || client === null) return;
     setError(null);
+    if (body === '') return sendText();
     try {
       const result = await client.http.checkMessage(conversationId, body);
       if (result.findings.length > 0) {
@@ -94,71 +112,96 @@ export function Composer({
     await sendText();
   };
 
-  const sendFiles = async (files: readonly File[]): Promise<void> => {
+  const addFiles = (files: readonly File[]): void => {
+    if (files.length === 0) return;
+    setPending((now) =>
+      [...now, ...files.map((file) => ({ key: crypto.randomUUID(), file }))].slice(0, maxPendingFiles),
+    );
+    input.current?.focus();
+  };
+
+  /**
+   * Uploads and sends each waiting file as its own message, the caption (and the reply) with the first.
+   * A file that fails stays in the tray with the error shown, so nothing is lost; the rest still go.
+   */
+  const sendFiles = async (caption: string): Promise<void> => {
     if (client === null) return;
     setError(null);
-    for (const file of files) {
-      setUploading(file.name);
+    const failed: PendingFile[] = [];
+    let first = true;
+    for (const item of pending) {
+      setUploading(item.file.name);
       try {
-        const { attachment, kind } = await upload(client, file);
-        await deliver({ type: kind, attachmentId: attachment.id });
+        const { attachment, kind } = await upload(client, item.file);
+        await deliver({
+          type: kind,
+          attachmentId: attachment.id,
+          ...(first && caption !== '' ? { body: caption } : {}),
+          ...(first && replyTo !== null ? { replyTo: replyTo.id } : {}),
+        });
+        if (first) {
+          setText('');
+          onClearReply();
+        }
+        first = false;
       } catch (err) {
+        failed.push(item);
         setError(err);
       }
     }
+    setPending(failed);
     setUploading(null);
   };
 
   useEffect(() => {
     if (dropped.length === 0) return;
     onDroppedHandled();
-    void sendFiles(dropped);
+    addFiles(dropped);
   }, [dropped]);
 
   return (
     <form class="composer" data-testid="composer-form" onSubmit={(e) => void submit(e)}>
       {replyTo !== null && (
         <div class="composer-context" data-testid="reply-context">
-          <span>{t('chat.replyingTo', { name: nameOf(replyTo.senderId) })}</span>
+          <ReplyIcon size={16} />
+          <span class="context-text">
+            <strong>{t('chat.replyingTo', { name: nameOf(replyTo.senderId) })}</strong>
+            {replyTo.body !== null && <span class="context-quote">{replyTo.body}</span>}
+          </span>
           <button
             type="button"
+            class="icon-button small"
             data-testid="reply-cancel"
             aria-label={t('chat.cancelReply')}
             onClick={onClearReply}
           >
-            ✕
+            <CloseIcon size={16} />
           </button>
         </div>
       )}
       {corrects !== null && (
         <div class="composer-context" data-testid="correction-context">
-          <span>{t('chat.correcting')}</span>
+          <span class="context-text">
+            <strong>{t('chat.correcting')}</strong>
+          </span>
           <button
             type="button"
+            class="icon-button small"
             data-testid="correction-cancel"
             aria-label={t('chat.cancelCorrection')}
             onClick={() => setCorrects(null)}
           >
-            ✕
+            <CloseIcon size={16} />
           </button>
         </div>
       )}
-      <div class="row">
-        <label class="attach button-like" title={t('chat.attach')}>
-          {/* An inline icon: an emoji paper clip renders as an empty box where no emoji font is installed. */}
-          <svg
-            aria-hidden="true"
-            width="18"
-            height="18"
-            viewBox="0 0 24 24"
-            fill="none"
-            stroke="currentColor"
-            stroke-width="2"
-            stroke-linecap="round"
-            stroke-linejoin="round"
-          >
-            <path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
-          </svg>
+      <PendingAttachments
+        files={pending}
+        onRemove={(key) => setPending((now) => now.filter((p) => p.key !== key))}
+      />
+      <div class="composer-row">
+        <label class="attach" title={t('chat.attach')}>
+          <PaperclipIcon size={20} />
           <span class="visually-hidden">{t('chat.attach')}</span>
           <input
             type="file"
@@ -169,13 +212,13 @@ export function Composer({
             onChange={(e) => {
               const files = Array.from(e.currentTarget.files ?? []);
               e.currentTarget.value = '';
-              void sendFiles(files);
+              addFiles(files);
             }}
           />
         </label>
         <textarea
           ref={input}
-          rows={2}
+          rows={1}
           data-testid="composer-input"
           aria-label={t('chat.composer')}
           placeholder={t('chat.composerPlaceholder')}
@@ -188,12 +231,19 @@ export function Composer({
             }
           }}
         />
-        <button type="submit" class="primary" data-testid="send-button" disabled={text.trim() === ''}>
-          {t('chat.send')}
+        <button
+          type="submit"
+          class="primary send"
+          data-testid="send-button"
+          title={t('chat.send')}
+          disabled={(text.trim() === '' && pending.length === 0) || uploading !== null}
+        >
+          <SendIcon size={18} />
+          <span class="send-label">{t('chat.send')}</span>
         </button>
       </div>
       {uploading !== null && (
-        <p role="status" data-testid="upload-status">
+        <p role="status" class="hint upload-status" data-testid="upload-status">
           {t('chat.uploading', { name: uploading })}
         </p>
       )}

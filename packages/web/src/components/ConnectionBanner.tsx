@@ -1,5 +1,6 @@
 import { useT } from '../i18n/index.js';
 import { useModel } from '../lib/hooks.js';
+import { AlertIcon } from './icons.js';
 
 /** Shown while a connection that was live is down; the SDK reconnects by itself, the button at once. */
 export function ConnectionBanner() {
@@ -9,6 +10,7 @@ export function ConnectionBanner() {
   if (!down) return null;
   return (
     <div class="banner" role="alert" data-testid="reconnect-banner">
+      <AlertIcon size={16} />
       <span>{t('connection.banner')}</span>
       <button type="button" data-testid="reconnect-button" onClick={() => model.client?.connect()}>
         {t('connection.reconnect')}

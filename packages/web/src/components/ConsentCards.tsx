@@ -3,6 +3,7 @@ import { useT } from '../i18n/index.js';
 import { formatTime } from '../lib/format.js';
 import { useModel } from '../lib/hooks.js';
 import { nameLookup } from '../lib/names.js';
+import { Avatar } from './Avatar.js';
 import { ErrorText } from './ErrorText.js';
 
 /**
@@ -40,13 +41,15 @@ export function ConsentCards({ conversationId }: { conversationId: string }) {
         r.requestedBy === myId ? (
           <div
             key={r.id}
-            class="card"
+            class={`card status-card status-${r.status}`}
             data-testid="consent-status"
             data-request-id={r.id}
             data-status={r.status}
           >
-            <strong>{t('consent.statusTitle')}</strong>
-            <span>{t(`consent.status_${r.status}`)}</span>
+            <span class="card-text">
+              <strong>{t('consent.statusTitle')}</strong>
+              <span>{t(`consent.status_${r.status}`)}</span>
+            </span>
             {r.status === 'pending' ? (
               <button
                 type="button"
@@ -75,11 +78,16 @@ export function ConsentCards({ conversationId }: { conversationId: string }) {
             data-request-id={r.id}
             data-message-id={r.messageId}
           >
-            <strong>{t('consent.cardTitle', { name: nameOf(r.requestedBy) })}</strong>
-            {bodyOf(r.messageId) !== null && <q>{t('consent.quote', { body: bodyOf(r.messageId) })}</q>}
+            <span class="card-title">
+              <Avatar id={r.requestedBy} name={nameOf(r.requestedBy)} size={28} />
+              <strong>{t('consent.cardTitle', { name: nameOf(r.requestedBy) })}</strong>
+            </span>
+            {bodyOf(r.messageId) !== null && (
+              <q class="consent-quote">{t('consent.quote', { body: bodyOf(r.messageId) })}</q>
+            )}
             {r.reason !== null && <span>{t('consent.reason', { reason: r.reason })}</span>}
             <span class="hint">{t('consent.expires', { time: formatTime(r.expiresAt, locale) })}</span>
-            <div class="row">
+            <div class="card-actions">
               <button
                 type="button"
                 class="primary"

@@ -10,7 +10,7 @@ export function parseUsernames(text: string): string[] {
 }
 
 /** Creates a direct chat (one username) or a group (title + members), then opens it. */
-export function NewConversationForm() {
+export function NewConversationForm({ onDone }: { onDone?: () => void }) {
   const { t } = useT();
   const model = useModel();
   const [kind, setKind] = useState<'direct' | 'group'>('direct');
@@ -33,6 +33,7 @@ export function NewConversationForm() {
       setTitle('');
       setMembers('');
       window.location.hash = conversationHref(conversation.id);
+      onDone?.();
     } catch (err) {
       setError(err);
     }
@@ -40,9 +41,8 @@ export function NewConversationForm() {
 
   return (
     <form class="panel" data-testid="new-conversation-form" onSubmit={(e) => void submit(e)}>
-      <h2>{t('create.heading')}</h2>
-      <fieldset>
-        <legend>{t('create.kind')}</legend>
+      <fieldset class="segmented">
+        <legend class="visually-hidden">{t('create.kind')}</legend>
         <label>
           <input
             type="radio"
@@ -65,7 +65,7 @@ export function NewConversationForm() {
         </label>
       </fieldset>
       {kind === 'group' && (
-        <label>
+        <label class="field">
           {t('create.title')}
           <input
             data-testid="new-conversation-title"
@@ -74,17 +74,18 @@ export function NewConversationForm() {
           />
         </label>
       )}
-      <label>
+      <label class="field">
         {kind === 'direct' ? t('create.member') : t('create.members')}
         <input
           data-testid="new-conversation-members"
           required
+          autocomplete="off"
           value={members}
           onInput={(e) => setMembers(e.currentTarget.value)}
         />
       </label>
       <ErrorText error={error} testid="new-conversation-error" />
-      <button type="submit" data-testid="new-conversation-submit">
+      <button type="submit" class="primary" data-testid="new-conversation-submit">
         {t('create.submit')}
       </button>
     </form>

@@ -2,6 +2,7 @@ import type { Message, Tombstone } from '@retract/sdk';
 import { useT } from '../i18n/index.js';
 import { useModel, useNow } from '../lib/hooks.js';
 import { canReEdit, placeholderPhrase } from '../lib/placeholder.js';
+import { RecallIcon } from './icons.js';
 
 interface Props {
   readonly message: Message;
@@ -24,9 +25,10 @@ export function Placeholder({ message, tombstone, myId, nameOf }: Props) {
       data-testid="recalled-placeholder"
       data-kind={phrase.key.replace('placeholder.', '')}
     >
+      <RecallIcon size={14} />
       <span>{t(phrase.key, phrase.values)}</span>
       {tombstone.approvedBy !== undefined && (
-        <span class="hint"> · {t('placeholder.approvedBy', { name: nameOf(tombstone.approvedBy) })}</span>
+        <span class="approved"> · {t('placeholder.approvedBy', { name: nameOf(tombstone.approvedBy) })}</span>
       )}
       {offer !== undefined && (
         <>

@@ -1,7 +1,9 @@
 import type { api } from '@retract/protocol';
-import { useEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { useT } from '../i18n/index.js';
 import { durationPhrase } from '../lib/format.js';
+import { useFocusTrap } from './Dialog.js';
+import { AlertIcon } from './icons.js';
 
 interface Props {
   readonly check: api.CheckMessageResponse;
@@ -13,13 +15,15 @@ interface Props {
 export function PreSendDialog({ check, onSend, onEdit }: Props) {
   const { t } = useT();
   const edit = useRef<HTMLButtonElement>(null);
-  // Focus the safe choice; Escape means "edit".
-  useEffect(() => edit.current?.focus(), []);
+  const panel = useRef<HTMLDivElement>(null);
+  // Focus the safe choice and keep Tab inside; Escape means "edit".
+  const trap = useFocusTrap(panel, edit);
   const window = check.window.seconds;
   const time = window === null ? null : durationPhrase(window * 1000);
   return (
     <div class="overlay">
       <div
+        ref={panel}
         class="dialog"
         role="alertdialog"
         aria-modal="true"
@@ -27,11 +31,17 @@ export function PreSendDialog({ check, onSend, onEdit }: Props) {
         data-testid="presend-dialog"
         onKeyDown={(e) => {
           if (e.key === 'Escape') onEdit();
+          else trap(e);
         }}
       >
-        <h3 id="presend-title">{t('presend.title')}</h3>
+        <header class="dialog-header warning">
+          <span class="dialog-icon">
+            <AlertIcon size={20} />
+          </span>
+          <h3 id="presend-title">{t('presend.title')}</h3>
+        </header>
         <p>{t('presend.intro')}</p>
-        <ul data-testid="presend-findings">
+        <ul class="findings" data-testid="presend-findings">
           {check.findings.map((f) => (
             <li key={`${f.start}-${f.end}`}>
               <strong>
@@ -48,7 +58,7 @@ export function PreSendDialog({ check, onSend, onEdit }: Props) {
             ? t('presend.windowUnlimited')
             : t('presend.window', { time: t(time.key, time.values) })}
         </p>
-        <div class="row">
+        <div class="dialog-actions">
           <button type="button" ref={edit} data-testid="presend-edit" onClick={onEdit}>
             {t('presend.edit')}
           </button>

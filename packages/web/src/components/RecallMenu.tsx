@@ -1,10 +1,11 @@
 import type { api } from '@retract/protocol';
 import type { Message } from '@retract/sdk';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n/index.js';
 import { durationPhrase, formatTime, msUntil } from '../lib/format.js';
 import { useModel, useNow } from '../lib/hooks.js';
 import { ErrorText } from './ErrorText.js';
+import { ClockIcon, CloseIcon } from './icons.js';
 
 /**
  * The recall action, asking the server what is possible now (it decides, on its clock): a live countdown
@@ -28,6 +29,9 @@ export function RecallMenu({
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const now = useNow(options !== null);
+  const card = useRef<HTMLDivElement>(null);
+  // Focus moves into the card so the keyboard continues where the eyes go; Escape closes it.
+  useEffect(() => card.current?.focus(), []);
 
   const load = async (): Promise<void> => {
     if (client === null) return;
@@ -85,16 +89,57 @@ export function RecallMenu({
   };
 
   return (
-    <div class="recall-menu" role="dialog" aria-label={t('recall.title')} data-testid="recall-menu">
-      <h3>{t('recall.title')}</h3>
-      {options === null && error === null && <p role="status">{t('recall.checking')}</p>}
+    <div
+      ref={card}
+      tabIndex={-1}
+      class="recall-menu"
+      role="dialog"
+      aria-labelledby={`recall-title-${message.id}`}
+      data-testid="recall-menu"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <header class="recall-header">
+        <h3 id={`recall-title-${message.id}`}>{t('recall.title')}</h3>
+        <button
+          type="button"
+          class="icon-button small"
+          data-testid="recall-close"
+          aria-label={t('common:close')}
+          title={t('common:close')}
+          onClick={onClose}
+        >
+          <CloseIcon size={16} />
+        </button>
+      </header>
+      {options === null && error === null && (
+        <p role="status" class="hint">
+          {t('recall.checking')}
+        </p>
+      )}
       {recall?.allowed === true && (
         <>
-          <p data-testid="recall-countdown" aria-live="off">
-            {left === null ? t('recall.noLimit') : t('recall.timeLeft', { time: time(left) })}
+          <p class="countdown" data-testid="recall-countdown" aria-live="off">
+            {left === null ? (
+              t('recall.noLimit')
+            ) : (
+              <>
+                <span class="countdown-label">
+                  <ClockIcon size={16} />
+                  {t('recall.timeLeftLabel')}
+                </span>
+                <strong class={left < 30_000 ? 'countdown-value urgent' : 'countdown-value'}>
+                  {time(left)}
+                </strong>
+              </>
+            )}
           </p>
           {recall.reasonRequired && (
-            <label>
+            <label class="field">
               {t('recall.reason')}
               <input
                 data-testid="recall-reason"
@@ -107,7 +152,7 @@ export function RecallMenu({
           )}
           <button
             type="button"
-            class="danger"
+            class="danger block"
             data-testid="recall-confirm"
             disabled={busy || (recall.reasonRequired && reason.trim() === '')}
             onClick={() => void doRecall()}
@@ -118,9 +163,11 @@ export function RecallMenu({
       )}
       {recall?.allowed === false && options !== null && (
         <div data-testid="recall-alternatives" data-code={recall.code}>
-          <p>{recall.code === 'recall_window_expired' ? t('recall.expired') : t('recall.notAllowed')}</p>
+          <p class="hint">
+            {recall.code === 'recall_window_expired' ? t('recall.expired') : t('recall.notAllowed')}
+          </p>
           {mine && options.consent.pendingRequestId !== null && (
-            <p data-testid="recall-consent-pending">
+            <p class="pending" data-testid="recall-consent-pending">
               {t('recall.consentPending')}{' '}
               <button
                 type="button"
@@ -170,9 +217,6 @@ export function RecallMenu({
         </div>
       )}
       <ErrorText error={error} testid="recall-error" />
-      <button type="button" data-testid="recall-close" onClick={onClose}>
-        {t('common:close')}
-      </button>
     </div>
   );
 }

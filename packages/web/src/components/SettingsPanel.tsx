@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useT } from '../i18n/index.js';
 import { useModel } from '../lib/hooks.js';
 import { ErrorText } from './ErrorText.js';
+import { CheckIcon } from './icons.js';
 
 /** The send delay (undo send): 0 sends at once; up to 60 s holds each message so it can be cancelled. */
 export function SettingsPanel() {
@@ -30,8 +31,7 @@ export function SettingsPanel() {
   };
   return (
     <form class="panel" data-testid="settings-form" onSubmit={(e) => void submit(e)}>
-      <h2>{t('settings.heading')}</h2>
-      <label>
+      <label class="field">
         {t('settings.sendDelay')}
         <input
           type="number"
@@ -47,14 +47,17 @@ export function SettingsPanel() {
         {t('settings.sendDelayHelp')}
       </p>
       <ErrorText error={error} testid="settings-error" />
-      <button type="submit" data-testid="send-delay-save">
-        {t('settings.save')}
-      </button>
-      {saved && (
-        <span role="status" data-testid="settings-saved">
-          {t('common:saved')}
-        </span>
-      )}
+      <div class="dialog-actions">
+        {saved && (
+          <span role="status" class="saved" data-testid="settings-saved">
+            <CheckIcon size={16} />
+            {t('common:saved')}
+          </span>
+        )}
+        <button type="submit" class="primary" data-testid="send-delay-save">
+          {t('settings.save')}
+        </button>
+      </div>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useModel, useNow } from '../lib/hooks.js';
 import type { HeldSend } from '../lib/model.js';
 import { useState } from 'preact/hooks';
 import { ErrorText } from './ErrorText.js';
+import { ClockIcon } from './icons.js';
 
 /** One toast per held send: a countdown to delivery and an Undo that puts the text back to edit. */
 export function UndoToasts() {
@@ -39,8 +40,9 @@ function UndoToast({ held, now }: { held: HeldSend; now: number }) {
   };
   return (
     <div class="toast" role="status" data-testid="undo-toast" data-message-id={held.messageId}>
+      <ClockIcon size={16} />
       <span data-testid="undo-countdown">{t('undo.held', { time: t(left.key, left.values) })}</span>
-      <button type="button" data-testid="undo-cancel" onClick={() => void undo()}>
+      <button type="button" class="toast-action" data-testid="undo-cancel" onClick={() => void undo()}>
         {t('undo.cancel')}
       </button>
       <ErrorText error={error} testid="undo-error" />

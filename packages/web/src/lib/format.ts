@@ -37,3 +37,29 @@ export function formatTime(iso: string, locale: string, now = Date.now()): strin
     minute: '2-digit',
   }).format(date);
 }
+
+/**
+ * The short time a conversation row shows: the time of day today, the weekday within the last week,
+ * else the date.
+ */
+export function listTime(iso: string, locale: string, now = Date.now()): string {
+  const date = new Date(iso);
+  const today = new Date(now);
+  if (today.toDateString() === date.toDateString()) {
+    return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(date);
+  }
+  const startOfToday = new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime();
+  if (date.getTime() >= startOfToday - 6 * 86_400_000 && date.getTime() < startOfToday) {
+    return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(date);
+  }
+  return new Intl.DateTimeFormat(locale, {
+    month: 'numeric',
+    day: 'numeric',
+    ...(date.getFullYear() === today.getFullYear() ? {} : { year: '2-digit' }),
+  }).format(date);
+}
+
+/** A time of day only, for the small stamp inside a bubble (the day separator gives the date). */
+export function clockTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}

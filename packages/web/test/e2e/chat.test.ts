@@ -15,6 +15,7 @@ import {
   recall,
   send,
   signIn,
+  textOnPage,
 } from './ui.js';
 
 const WINDOW_SECONDS = 120;
@@ -87,7 +88,7 @@ describe('chat in the browser', { skip: skip ?? false, timeout: 240_000 }, () =>
     const before = await placeholders(bob.page, 'theyRecalled').count();
     await recall(alice.page, bubble(alice.page, 'Lunch at noon?'));
 
-    await bob.page.getByText('Lunch at noon?').waitFor({ state: 'detached' });
+    await textOnPage(bob.page, 'Lunch at noon?').waitFor({ state: 'detached' });
     await placeholders(bob.page, 'theyRecalled').nth(before).waitFor();
     await placeholders(alice.page, 'youRecalled').last().waitFor();
     assert.deepEqual(navigations, [], 'bob’s page was not reloaded');
@@ -129,7 +130,7 @@ describe('chat in the browser', { skip: skip ?? false, timeout: 240_000 }, () =>
     await card.getByTestId('consent-approve').click();
 
     for (const page of [alice.page, bob.page]) {
-      await page.getByText('Wrong group, sorry').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await textOnPage(page, 'Wrong group, sorry').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
       await page
         .locator(`[data-testid="message"][data-message-id="${messageId}"][data-recalled="true"]`)
         .getByTestId('recalled-placeholder')
@@ -181,6 +182,10 @@ describe('chat in the browser', { skip: skip ?? false, timeout: 240_000 }, () =>
       mimeType: 'image/png',
       buffer: PNG,
     });
+    // The image waits in the composer with its preview, and nothing is uploaded until alice sends it.
+    await alice.page.getByTestId('pending-attachments').getByTestId('image-preview').waitFor();
+    await alice.page.getByTestId('send-button').click();
+    await alice.page.getByTestId('pending-attachments').waitFor({ state: 'detached' });
 
     const image = bob.page.getByRole('img', { name: /dot\.png/i }).last();
     await image.waitFor();

@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { call, skipReason, startE2E, WEB_DIR, type E2E, type User } from './support.js';
-import { openConversation, send, signIn } from './ui.js';
+import { call, screenshot, skipReason, startE2E, WEB_DIR, type E2E, type User } from './support.js';
+import { bubble, messageActions, openConversation, placeholders, send, signIn } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -104,13 +104,33 @@ describe('translations in the browser', { skip: skip ?? false, timeout: 180_000 
     await e2e?.close();
   });
 
-  /** Login screen, conversation list, one conversation with a recalled message, the dashboard. */
-  async function walk(page: Page): Promise<string[]> {
+  /**
+   * Login screen, conversation list, one conversation (a message, its recall menu, the placeholder its recall
+   * leaves), the new-conversation and settings dialogs, the dashboard.
+   */
+  async function walk(page: Page, shot?: string): Promise<string[]> {
     const found: string[] = [];
     found.push(...(await englishOn(page, patterns)).map((f) => `#/ (signed in) ${f}`));
     await openConversation(page, e2e, conversationId);
     await send(page, '你好');
     found.push(...(await englishOn(page, patterns)).map((f) => `#/c ${f}`));
+    // The recall menu with its countdown, then the placeholder the recall leaves.
+    const mine = bubble(page, '你好');
+    await messageActions(page, mine);
+    found.push(...(await englishOn(page, patterns)).map((f) => `#/c recall menu ${f}`));
+    const recalledBefore = await placeholders(page, 'youRecalled').count();
+    await mine.getByTestId('recall-confirm').click();
+    await placeholders(page, 'youRecalled').nth(recalledBefore).waitFor();
+    found.push(...(await englishOn(page, patterns)).map((f) => `#/c recalled ${f}`));
+    if (shot !== undefined) await screenshot(page, shot);
+    // The dialogs behind the sidebar's and the top bar's buttons.
+    for (const opener of ['new-conversation-open', 'settings-open']) {
+      await page.getByTestId(opener).click();
+      await page.getByRole('dialog').waitFor();
+      found.push(...(await englishOn(page, patterns)).map((f) => `#/c ${opener} ${f}`));
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
     await page.goto(`${e2e.url}/#/admin`);
     await page.getByRole('figure').first().waitFor();
     found.push(...(await englishOn(page, patterns)).map((f) => `#/admin ${f}`));
@@ -123,7 +143,7 @@ describe('translations in the browser', { skip: skip ?? false, timeout: 180_000 
     await page.getByRole('combobox', { name: /language/i }).selectOption({ label: '简体中文' });
     const login = await englishOn(page, patterns);
     await signIn(page, e2e, alice);
-    const rest = await walk(page);
+    const rest = await walk(page, 'chat-zh-CN');
     assert.deepEqual([...login.map((f) => `#/ ${f}`), ...rest], []);
   });
 

@@ -38,6 +38,14 @@ export function bubble(page: Page, text: string | RegExp): Locator {
   return page.getByTestId('message').filter({ hasText: text }).last();
 }
 
+/**
+ * Wherever `text` shows on the page: a bubble, the conversation list's preview of the last message, a
+ * consent card. The first of them, so waiting for it to be detached waits until the text is nowhere.
+ */
+export function textOnPage(page: Page, text: string): Locator {
+  return page.getByText(text).first();
+}
+
 /** Every message bubble; the last is the newest. */
 export function bubbles(page: Page): Locator {
   return page.getByTestId('message');
