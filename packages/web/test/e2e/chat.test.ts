@@ -92,7 +92,6 @@ describe('chat in the browser', { skip: skip ?? false, timeout: 240_000 }, () =>
     await placeholders(bob.page, 'theyRecalled').nth(before).waitFor();
     await placeholders(alice.page, 'youRecalled').last().waitFor();
     assert.deepEqual(navigations, [], 'bob’s page was not reloaded');
-    await screenshot(bob.page, 'recall-placeholder');
   });
 
   test('past the window the recall action gives way to ask consent, correct and delete for me', async () => {
