@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { call, skipReason, startE2E, type E2E, type Person, type User } from './support.js';
 import { bubble, openConversation, placeholders, signIn } from './ui.js';
 
@@ -97,8 +97,38 @@ describe('local state, reload and sync', { skip: skip ?? false, timeout: 180_000
     await page.goto(`${e2e.url}/#/c/${conversationId}`);
     await bubble(page, 'sorry, wrong chat').waitFor();
     await placeholders(page, 'theyRecalled').waitFor();
-    assert.notEqual(await page.getByTestId('connection-status').getAttribute('data-state'), 'connected');
+    assert.notEqual(await page.getByTestId('connection-status').getAttribute('data-state'), 'live');
     assert.ok(!(await page.getByTestId('message-list').innerText()).includes(canary));
+    await page.close();
+  });
+
+  test('a dropped connection shows the banner; what was sent meanwhile arrives after reconnecting', async () => {
+    // The page's WebSocket goes through this route, so the test can cut it and refuse new ones.
+    let open = true;
+    const sockets: WebSocketRoute[] = [];
+    const page = await bob.context.newPage();
+    await page.routeWebSocket(/\/v1\/ws/, (ws) => {
+      if (!open) {
+        // Refused like a server that is restarting: the client should keep retrying.
+        void ws.close({ code: 1012, reason: 'restarting' });
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await openConversation(page, e2e, conversationId);
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    assert.equal(await page.getByTestId('reconnect-banner').count(), 0);
+
+    open = false;
+    for (const ws of sockets) await ws.close({ code: 1012, reason: 'restarting' });
+    await page.getByTestId('reconnect-banner').waitFor();
+    await sendAsAlice('are you still there?');
+
+    open = true;
+    await page.getByTestId('reconnect-button').click();
+    await bubble(page, 'are you still there?').waitFor();
+    await page.getByTestId('reconnect-banner').waitFor({ state: 'detached' });
     await page.close();
   });
 });
