@@ -47,12 +47,9 @@ async function dropOnChat(page: Page, transfer: JSHandle<DataTransfer>): Promise
   await target.dispatchEvent('drop', { dataTransfer: transfer });
 }
 
-/** Opens the new-conversation form (behind an opener button in some layouts). */
+/** Opens the new-conversation dialog from its button in the list's header. */
 async function openNewConversationForm(page: Page): Promise<void> {
-  const opener = page.getByTestId('new-conversation-open');
-  if ((await opener.count()) > 0 && (await page.getByTestId('new-conversation-form').count()) === 0) {
-    await opener.click();
-  }
+  await page.getByTestId('new-conversation-open').click();
   await page.getByTestId('new-conversation-form').waitFor();
 }
 
