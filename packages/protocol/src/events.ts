@@ -1,5 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ConsentRequest, Conversation, Id, Member, Message, Timestamp, Tombstone } from './models.js';
+import {
+  ConsentRequest,
+  Conversation,
+  DisappearingTimer,
+  Id,
+  Member,
+  Message,
+  Timestamp,
+  Tombstone,
+} from './models.js';
 
 /**
  * Everything that changes what a device shows is an event. Each user has one gap-free, increasing
@@ -70,6 +79,20 @@ export const ConversationReadEvent = Type.Object({
 });
 
 /**
+ * An owner turned the conversation's disappearing-messages timer on, changed it, or turned it off
+ * (`disappearing: null`); `by` is who did. Sent to every member, so every device shows the setting in
+ * force without asking again. It changes only when timers of later messages start: a message that
+ * already has an `expiresAt` keeps it.
+ */
+export const DisappearingChangedEvent = Type.Object({
+  ...base,
+  type: Type.Literal('disappearing.changed'),
+  conversationId: Id,
+  disappearing: Type.Union([DisappearingTimer, Type.Null()]),
+  by: Id,
+});
+
+/**
  * Consent recall, each step an event with the request as it stands after that step. Sent to the sender
  * and to everyone who may decide (the other person of a direct chat; owners and admins of a group) —
  * never to the rest of a group. An approval is followed by the usual `message.recalled` to everyone.
@@ -98,6 +121,7 @@ export const Event = Type.Union([
   MessageRecalledEvent,
   MessageHiddenEvent,
   ConversationReadEvent,
+  DisappearingChangedEvent,
   ConsentRequestedEvent,
   ConsentApprovedEvent,
   ConsentDeclinedEvent,

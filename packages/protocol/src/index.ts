@@ -26,6 +26,7 @@ export type {
   Conversation,
   ConversationKind,
   Device,
+  DisappearingTimer,
   Member,
   Message,
   MessageType,

@@ -28,6 +28,16 @@ export const RecallRole = Type.Union([
 ]);
 export type RecallRole = Static<typeof RecallRole>;
 
+/**
+ * A conversation's disappearing-messages timer: messages are erased `seconds` after they are sent
+ * (`after_send`), or after a member other than the sender first reads them (`after_read`).
+ */
+export const DisappearingTimer = Type.Object({
+  mode: Type.Union([Type.Literal('after_send'), Type.Literal('after_read')]),
+  seconds: Type.Integer({ minimum: 1 }),
+});
+export type DisappearingTimer = Static<typeof DisappearingTimer>;
+
 export const User = Type.Object({ id: Id, username: Type.String() });
 export type User = Static<typeof User>;
 

@@ -45,4 +45,12 @@ export type { Scheduler } from './scheduler.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport.js';
 
 // The protocol's models, so an application needs only this package for typing.
-export type { Conversation, Event, Member, Message, Tombstone, User } from '@retract/protocol';
+export type {
+  Conversation,
+  DisappearingTimer,
+  Event,
+  Member,
+  Message,
+  Tombstone,
+  User,
+} from '@retract/protocol';

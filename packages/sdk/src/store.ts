@@ -1,6 +1,7 @@
 import type {
   ConsentRequest,
   Conversation,
+  DisappearingTimer,
   Event,
   EventOf,
   Member,
@@ -30,6 +31,11 @@ interface ConversationState {
   readonly members: Map<string, Member>;
   /** Insertion order is send order: a message enters the map when its `message.created` arrives. */
   messages: Map<string, Message>;
+  /**
+   * The disappearing-messages timer as the last `disappearing.changed` set it (null: off); undefined
+   * while no such event arrived, as a conversation's own view does not carry it — ask the server then.
+   */
+  disappearing?: DisappearingTimer | null;
 }
 
 /**
@@ -141,6 +147,12 @@ export class TimelineStore {
         // disappearing timers.
         if (event.expiresAt !== undefined) this.#startReadTimers(event, event.expiresAt);
         break;
+      case 'disappearing.changed': {
+        // Messages keep the expiry they have: the setting decides only timers that have not started.
+        const state = this.#conversations.get(event.conversationId);
+        if (state !== undefined) state.disappearing = event.disappearing && { ...event.disappearing };
+        break;
+      }
       case 'consent.requested':
       case 'consent.approved':
       case 'consent.declined':
@@ -213,6 +225,15 @@ export class TimelineStore {
     return state === undefined ? undefined : { ...state.conversation, members: [...state.members.values()] };
   }
 
+  /**
+   * The conversation's disappearing-messages timer as events told it: the setting, null when off, or
+   * undefined when no event has said (fetch it, `GET /v1/conversations/{id}/disappearing`).
+   */
+  disappearing(conversationId: string): DisappearingTimer | null | undefined {
+    const setting = this.#conversations.get(conversationId)?.disappearing;
+    return setting === undefined || setting === null ? setting : { ...setting };
+  }
+
   /** Messages of a conversation in send order (oldest first); empty for an unknown conversation. */
   messages(conversationId: string): Message[] {
     return [...(this.#conversations.get(conversationId)?.messages.values() ?? [])];
@@ -238,6 +259,7 @@ export class TimelineStore {
       conversation: rest,
       members: memberMap,
       messages: existing?.messages ?? new Map(),
+      ...(existing?.disappearing === undefined ? {} : { disappearing: existing.disappearing }),
     });
   }
 

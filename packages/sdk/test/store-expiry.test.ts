@@ -143,3 +143,43 @@ describe('TimelineStore: disappearing-message expiry', () => {
     assert.equal(store.messages(convId)[0]?.expiresAt, due);
   });
 });
+
+describe('TimelineStore: the conversation’s disappearing setting', () => {
+  const changed = (
+    seq: number,
+    disappearing: EventOf<'disappearing.changed'>['disappearing'],
+    conversationId = convId,
+  ): EventOf<'disappearing.changed'> => ({
+    seq,
+    at: at(seq),
+    type: 'disappearing.changed',
+    conversationId,
+    disappearing,
+    by: alice,
+  });
+
+  it('keeps the latest setting, leaves the messages’ own expiry alone, and is unknown until told', () => {
+    const store = storeWith([from(alice, 'm_1', { expiresAt: due })]);
+    assert.equal(store.disappearing(convId), undefined, 'no event yet: ask the server');
+    store.apply(changed(3, { mode: 'after_send', seconds: 3600 }));
+    assert.deepEqual(store.disappearing(convId), { mode: 'after_send', seconds: 3600 });
+    store.apply(changed(4, { mode: 'after_read', seconds: 300 }));
+    assert.deepEqual(store.disappearing(convId), { mode: 'after_read', seconds: 300 });
+    assert.equal(store.messages(convId)[0]?.expiresAt, due);
+    store.apply(changed(5, null));
+    assert.equal(store.disappearing(convId), null);
+    // A repeated conversation.created keeps what events said.
+    store.apply(ev.conversationCreated(6, conversation(convId, [me, alice, bob])));
+    assert.equal(store.disappearing(convId), null);
+  });
+
+  it('ignores a setting for a conversation it does not hold, and leaves it out of snapshots', () => {
+    const store = storeWith([from(alice, 'm_1')]);
+    const before = store.snapshot();
+    store.apply(changed(3, { mode: 'after_send', seconds: 60 }, 'c_other'));
+    assert.equal(store.disappearing('c_other'), undefined);
+    store.apply(changed(4, { mode: 'after_send', seconds: 60 }));
+    assert.deepEqual(store.snapshot(), before, 'a fresh fetch does not carry it either');
+    assert.equal(store.cursor, 4);
+  });
+});

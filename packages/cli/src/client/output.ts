@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { isApiError, isNetworkError } from '@retract/sdk';
-import type { ConsentRequest, Event, Message } from '@retract/protocol';
+import type { ConsentRequest, DisappearingTimer, Event, Message } from '@retract/protocol';
 
 /** Human output by default; `--json` prints exactly one JSON document (or one per line for streams). */
 export function print(json: boolean | undefined, value: unknown, human: () => string): void {
@@ -31,6 +31,10 @@ export function describeEvent(e: Event): string {
       return `${head} ${e.userId} read ${e.conversationId} up to ${e.upTo}`;
     case 'member.removed':
       return `${head} ${e.userId} ← ${e.conversationId}`;
+    case 'disappearing.changed':
+      return e.disappearing === null
+        ? `${head} ${e.by} turned off disappearing messages in ${e.conversationId}`
+        : `${head} ${e.by} set messages in ${e.conversationId} to disappear ${describeTimer(e.disappearing)}`;
     case 'consent.requested':
     case 'consent.approved':
     case 'consent.declined':
@@ -38,6 +42,21 @@ export function describeEvent(e: Event): string {
     case 'consent.expired':
       return `${head} ${describeConsent(e.request)}`;
   }
+}
+
+/** "1 hour after sending", "90 seconds after being read": the largest unit that divides the time. */
+export function describeTimer(timer: DisappearingTimer): string {
+  const units = [
+    ['week', 604_800],
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+    ['second', 1],
+  ] as const;
+  const [unit, size] = units.find(([, n]) => timer.seconds % n === 0) ?? units[units.length - 1]!;
+  const count = timer.seconds / size;
+  const when = timer.mode === 'after_send' ? 'after sending' : 'after being read';
+  return `${count} ${unit}${count === 1 ? '' : 's'} ${when}`;
 }
 
 /** One line for a consent request: who asks to recall what, and where it stands. */

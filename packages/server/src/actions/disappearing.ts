@@ -1,7 +1,8 @@
+import { disappearingChanged } from '../core/events.js';
 import { AppError } from '../errors.js';
 import type { Disappearing, TombstoneRecord } from '../storage/records.js';
 import { requireMember } from './conversations.js';
-import type { ActionContext, Actor } from './context.js';
+import { publishCommitted, type ActionContext, type Actor } from './context.js';
 import { eraseInTx, finishErasures, type Erasure } from './erase.js';
 import { expiryRecall } from './recall-audit.js';
 import { appendAudit, byActor } from './audit.js';
@@ -14,14 +15,19 @@ export async function getDisappearing(ctx: ActionContext, actor: Actor, conversa
   });
 }
 
-/** Owners (both people in a direct chat) turn the timer on, change it, or turn it off (null). */
+/**
+ * Owners (both people in a direct chat) turn the timer on, change it, or turn it off (null). Every member
+ * hears of it (`disappearing.changed`), appended with the change so sync replays it, and published only
+ * after commit so no device is told of a setting that did not stick.
+ */
 export async function setDisappearing(
   ctx: ActionContext,
   actor: Actor,
   conversationId: string,
   setting: Disappearing | null,
 ) {
-  return ctx.storage.transaction(async (tx) => {
+  const now = ctx.clock.now();
+  const outcome = await ctx.storage.transaction(async (tx) => {
     const { membership } = await requireMember(tx, conversationId, actor.userId);
     if (membership.role !== 'owner' && !actor.serverAdmin) {
       throw new AppError('not_permitted', { reason: 'only owners change disappearing messages' });
@@ -34,8 +40,12 @@ export async function setDisappearing(
       reason: null,
       details: { mode: setting?.mode ?? null, seconds: setting?.seconds ?? null },
     });
-    return { disappearing: setting };
+    const pair = disappearingChanged(conversationId, setting, actor.userId, now);
+    const members = (await tx.listMembers(conversationId)).map((m) => m.userId);
+    return { pair, deliveries: await tx.appendEvent(pair.stored, members) };
   });
+  await publishCommitted(ctx, outcome.pair, outcome.deliveries);
+  return { disappearing: setting };
 }
 
 /**

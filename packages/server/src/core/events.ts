@@ -1,5 +1,11 @@
 import type { ConsentEventType, Conversation, EventBody, Member } from '@retract/protocol';
-import type { ConsentRequestRecord, MessageRecord, NewEvent, TombstoneRecord } from '../storage/records.js';
+import type {
+  ConsentRequestRecord,
+  Disappearing,
+  MessageRecord,
+  NewEvent,
+  TombstoneRecord,
+} from '../storage/records.js';
 import { consentView, messageView, tombstoneView, type References } from './views.js';
 
 /**
@@ -91,6 +97,20 @@ export function memberRemoved(conversationId: string, userId: string, at: number
   return {
     stored: { type: 'member.removed', conversationId, messageId: null, at, data: { userId } },
     live: { type: 'member.removed', at: iso(at), conversationId, userId },
+  };
+}
+
+/** An owner set, changed or cleared the timer; the setting itself is stored, as it is no content. */
+export function disappearingChanged(
+  conversationId: string,
+  setting: Disappearing | null,
+  by: string,
+  at: number,
+): EventPair {
+  const disappearing = setting === null ? null : { mode: setting.mode, seconds: setting.seconds };
+  return {
+    stored: { type: 'disappearing.changed', conversationId, messageId: null, at, data: { disappearing, by } },
+    live: { type: 'disappearing.changed', at: iso(at), conversationId, disappearing, by },
   };
 }
 

@@ -1,6 +1,7 @@
 import type {
   ConsentRequest,
   Conversation,
+  DisappearingTimer,
   EventBody,
   Member,
   Message,
@@ -174,6 +175,15 @@ export function renderStoredEvent(
         // Reads that started disappearing timers; older entries and other reads have none.
         ...(typeof d['expiresAt'] === 'string' ? { expiresAt: d['expiresAt'] } : {}),
         ...(typeof d['from'] === 'string' ? { from: d['from'] } : {}),
+      };
+    case 'disappearing.changed':
+      return {
+        seq: e.seq,
+        at,
+        type: e.type,
+        conversationId: e.conversationId ?? '',
+        disappearing: (d['disappearing'] as DisappearingTimer | null | undefined) ?? null,
+        by: d['by'] as string,
       };
     case 'consent.requested':
     case 'consent.approved':

@@ -12,6 +12,7 @@ import { Avatar } from './Avatar.js';
 import { avatarId } from '../lib/avatar.js';
 import { Composer } from './Composer.js';
 import { ConsentCards } from './ConsentCards.js';
+import { DisappearingIndicator, DisappearingSettings } from './DisappearingSettings.js';
 import { BackIcon, ChatIcon, UsersIcon } from './icons.js';
 import { MessageBubble } from './MessageBubble.js';
 
@@ -21,13 +22,17 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const model = useModel();
   const client = model.client;
   const [replyTo, setReplyTo] = useState<Message | null>(null);
-  const [timer, setTimer] = useState<Disappearing>(null);
+  const [fetched, setFetched] = useState<Disappearing>(null);
   const [dragging, setDragging] = useState(false);
   const [dropped, setDropped] = useState<File[]>([]);
   const listRef = useRef<HTMLOListElement>(null);
 
   const conversation = client?.store.conversation(conversationId);
   const messages = client?.store.messages(conversationId) ?? [];
+  // The setting as the last `disappearing.changed` left it (the store keeps it, and the model re-renders
+  // on every event), so a change by the other person shows at once; before any such event, as fetched.
+  const told = client?.store.disappearing(conversationId);
+  const timer = told === undefined ? fetched : told;
   // Countdowns tick while a timer is set, and while messages sent under an earlier one still run out.
   const now = useNow(timer !== null || messages.some((m) => m.expiresAt != null && m.recalled === null));
   const myId = client?.user?.id ?? client?.store.userId ?? null;
@@ -36,7 +41,16 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
   useEffect(() => {
     if (client === null) return;
-    fetchDisappearing(client, conversationId).then(setTimer, () => setTimer(null));
+    let current = true;
+    setFetched(null);
+    // An answer for a conversation no longer open must not stand for the one that is.
+    fetchDisappearing(client, conversationId).then(
+      (setting) => current && setFetched(setting),
+      () => current && setFetched(null),
+    );
+    return () => {
+      current = false;
+    };
   }, [client, conversationId]);
 
   // Reading the conversation while it is open: tell the server (and so the senders) what was seen.
@@ -58,6 +72,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const name = conversationName(conversation, myId);
   const title = t(name.key, name.values);
   const others = conversation.members.filter((m) => m.userId !== myId).map((m) => m.username);
+  const myRole = conversation.members.find((m) => m.userId === myId)?.role;
   // The day labels need the real time even when no disappearing timer makes `now` tick.
   const rows = timeline(messages, Math.max(now, Date.now()), locale);
 
@@ -97,6 +112,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
               : t('members.count', { count: conversation.members.length })}
           </p>
         </div>
+        <DisappearingIndicator timer={timer} />
         <details class="members">
           <summary data-testid="members-toggle">
             <UsersIcon size={16} />
@@ -115,6 +131,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
               ))}
             </ul>
             {conversation.kind === 'group' && <AddMembersForm conversationId={conversationId} />}
+            <DisappearingSettings
+              conversationId={conversationId}
+              timer={timer}
+              canChange={myRole === 'owner' || model.admin}
+            />
           </div>
         </details>
       </header>

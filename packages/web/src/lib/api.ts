@@ -85,6 +85,21 @@ export async function disappearing(client: RetractClient, conversationId: string
   return body.disappearing;
 }
 
+/** Turns the conversation's timer on, changes it, or turns it off (null); owners only. */
+export async function setDisappearing(
+  client: RetractClient,
+  conversationId: string,
+  setting: Disappearing,
+): Promise<Disappearing> {
+  const body = await json<{ disappearing: Disappearing }>(
+    client,
+    'PUT',
+    `/v1/conversations/${encodeURIComponent(conversationId)}/disappearing`,
+    { disappearing: setting },
+  );
+  return body.disappearing;
+}
+
 /** Whether the user may open the admin dashboard: `GET /v1/me` says which server roles they hold. */
 export async function isServerAdmin(client: RetractClient): Promise<boolean> {
   try {

@@ -34,3 +34,34 @@ export function expiryLine(
   }
   return null;
 }
+
+/** The lengths the conversation settings offer, in seconds: 5 minutes, 1 hour, 1 day, 1 week. */
+export const timerPresets = [300, 3600, 86_400, 604_800] as const;
+
+const timerUnits = [
+  ['disappearing.weeks', 604_800],
+  ['disappearing.days', 86_400],
+  ['disappearing.hours', 3600],
+  ['disappearing.minutes', 60],
+] as const;
+
+/**
+ * A timer's length as people say it ("1 hour", "2 days"): the largest whole unit. A length set some
+ * other way (the API takes any number of seconds) falls back to the countdown's two units.
+ */
+export function timerLength(seconds: number): Phrase {
+  for (const [key, size] of timerUnits) {
+    if (seconds >= size && seconds % size === 0) return { key, values: { count: seconds / size } };
+  }
+  return durationPhrase(seconds * 1000);
+}
+
+/** "1 hour after sending": the setting's line, with its length to put in `{{time}}`. */
+export function timerSetting(timer: NonNullable<Disappearing>): {
+  readonly key: string;
+  readonly time: Phrase;
+} {
+  const key =
+    timer.mode === 'after_send' ? 'disappearing.setting_after_send' : 'disappearing.setting_after_read';
+  return { key, time: timerLength(timer.seconds) };
+}

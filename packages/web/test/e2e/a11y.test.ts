@@ -531,4 +531,18 @@ describe('the chat with the keyboard alone', { skip: skip ?? false, timeout: 240
     await assertFocusVisible(page, 'the composer after the pre-send warning');
     assert.equal(await page.getByTestId('composer-input').inputValue(), 'my card is 4111 1111 1111 1111');
   });
+
+  test('axe: the header’s disappearing indicator and the details with the timer settings', async () => {
+    const { page } = kim;
+    const reply = await call(e2e.url, 'PUT', `/v1/conversations/${conversationId}/disappearing`, {
+      token: kim.user.token,
+      body: { disappearing: { mode: 'after_send', seconds: 86_400 } },
+    });
+    assert.equal(reply.status, 200);
+    await page.getByTestId('disappearing-indicator').waitFor();
+    await page.getByTestId('members-toggle').click();
+    await page.getByTestId('disappearing-settings').waitFor();
+    assertClean(await audit(page, 'the conversation details'), 'the conversation details');
+    await page.getByTestId('members-toggle').click();
+  });
 });
