@@ -4,13 +4,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { avatarColor, avatarPalette, avatarText, contrastRatio, initials } from '../src/lib/avatar.js';
 
-const css = readFileSync(join(import.meta.dirname, '../src/styles.css'), 'utf8');
+// The palettes live in the tokens file: light in its first `:root`, dark in a `prefers-color-scheme: dark` block.
+const css = readFileSync(join(import.meta.dirname, '../src/styles/tokens.css'), 'utf8');
+const darkQuery = '@media (prefers-color-scheme: dark) {';
+const darkAt = css.indexOf(darkQuery);
 
-/** The `--name: #rrggbb` custom properties of the first `:root { … }` block after `from`. */
-function palette(from: number): Map<string, string> {
-  const start = css.indexOf(':root {', from);
-  const end = css.indexOf('}', start);
+/** Where the first `:root { … }` block after `from` starts, or -1 (also when `from` is -1: nothing to search). */
+function rootBlock(from: number): number {
+  return from < 0 ? -1 : css.indexOf(':root {', from);
+}
+
+/** The `--name: #rrggbb` custom properties of the `:root { … }` block at `start` (none when -1). */
+function palette(start: number): Map<string, string> {
   const out = new Map<string, string>();
+  if (start < 0) return out;
+  const end = css.indexOf('}', start);
   for (const m of css.slice(start, end).matchAll(/--([\w-]+):\s*(#[0-9a-f]{6})\b/gi)) {
     if (m[1] !== undefined && m[2] !== undefined) out.set(m[1], m[2]);
   }
@@ -33,8 +41,19 @@ const pairs: Record<string, readonly string[]> = {
 };
 
 describe('theme contrast (WCAG AA)', () => {
-  const light = palette(0);
-  const dark = palette(css.indexOf('@media (prefers-color-scheme: dark)'));
+  const lightAt = rootBlock(0);
+  const darkRootAt = rootBlock(darkAt);
+  const light = palette(lightAt);
+  const dark = palette(darkRootAt);
+
+  it('finds the light palette first and the dark one inside the dark colour-scheme query', () => {
+    assert.ok(darkAt >= 0, `tokens.css has ${darkQuery}`);
+    assert.ok(lightAt >= 0 && lightAt < darkAt, 'the light :root comes before the dark query');
+    assert.match(css.slice(darkAt + darkQuery.length, darkRootAt), /^\s*$/, 'the dark query opens on :root');
+    assert.ok(light.size > 0, 'the light palette has colours');
+    assert.ok(dark.size > 0, 'the dark palette has colours');
+  });
+
   for (const [scheme, colours] of [
     ['light', light],
     ['dark', dark],

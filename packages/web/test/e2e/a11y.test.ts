@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { axeViolations, formatViolations, type Violation } from './axe.js';
-import { call, skipReason, startE2E, UI_TIMEOUT_MS, type E2E, type Person, type User } from './support.js';
+import {
+  call,
+  skipReason,
+  startE2E,
+  UI_TIMEOUT_MS,
+  type E2E,
+  type Person,
+  type User,
+  createConversation,
+  sendMessage,
+  recallMessage,
+} from './support.js';
 import { bubble, messageActions, openConversation, placeholders, send, signIn } from './ui.js';
 
 const WINDOW_SECONDS = 120;
@@ -45,43 +56,6 @@ async function submitWithEnter(page: Page, text: string): Promise<void> {
 }
 
 /** Sends through the API, optionally as a reply; returns the message id. */
-async function apiSend(
-  e2e: E2E,
-  user: User,
-  conversationId: string,
-  body: string,
-  replyTo?: string,
-): Promise<string> {
-  const sent = await call<{ message: { id: string } }>(
-    e2e.url,
-    'POST',
-    `/v1/conversations/${conversationId}/messages`,
-    {
-      token: user.token,
-      body: { clientMsgId: crypto.randomUUID(), body, ...(replyTo === undefined ? {} : { replyTo }) },
-    },
-  );
-  assert.ok(sent.status === 201 || sent.status === 202, `send: ${sent.status}`);
-  return sent.body.message.id;
-}
-
-async function apiRecall(e2e: E2E, user: User, messageId: string): Promise<number> {
-  const recalled = await call(e2e.url, 'POST', `/v1/messages/${messageId}/recall`, {
-    token: user.token,
-    body: {},
-  });
-  return recalled.status;
-}
-
-async function directConversation(e2e: E2E, owner: User, other: string): Promise<string> {
-  const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-    token: owner.token,
-    body: { kind: 'direct', members: [other] },
-  });
-  assert.equal(created.status, 201);
-  return created.body.conversation.id;
-}
-
 /* ---------------------------------------------------------------------------------------------------
  * Auditing: axe in both colour schemes, every violation labelled with the screen it was found on.
  * ------------------------------------------------------------------------------------------------- */
@@ -129,27 +103,27 @@ describe(
       const a = await e2e.user('alice');
       const b = await e2e.user('bob');
       admin = await e2e.user('admin');
-      conversationId = await directConversation(e2e, a, 'bob');
+      conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
 
       // Messages from both people, one recalled and one quote (of a message that was later recalled
       // too), so bubbles, placeholders and quotes are all on screen.
-      const first = await apiSend(e2e, a, conversationId, 'Are we still on for Friday?');
-      const answer = await apiSend(e2e, b, conversationId, 'Yes, 7pm at the usual place', first);
-      await apiSend(e2e, a, conversationId, 'Great, see you there', answer);
-      const oops = await apiSend(e2e, b, conversationId, 'Sent to the wrong chat');
-      await apiSend(e2e, a, conversationId, 'What did you send?', oops);
-      assert.equal(await apiRecall(e2e, b, oops), 200);
+      const first = await sendMessage(e2e, a, conversationId, 'Are we still on for Friday?');
+      const answer = await sendMessage(e2e, b, conversationId, 'Yes, 7pm at the usual place', first);
+      await sendMessage(e2e, a, conversationId, 'Great, see you there', answer);
+      const oops = await sendMessage(e2e, b, conversationId, 'Sent to the wrong chat');
+      await sendMessage(e2e, a, conversationId, 'What did you send?', oops);
+      assert.equal(await recallMessage(e2e, b, oops), 200);
 
       // Recall figures for the dashboard, on the server clock before any browser clock is installed.
-      const group = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-        token: admin.token,
-        body: { kind: 'group', title: 'Figures', members: ['alice'] },
+      const groupId = await createConversation(e2e, admin, {
+        kind: 'group',
+        title: 'Figures',
+        members: ['alice'],
       });
-      assert.equal(group.status, 201);
       for (const [i, delay] of [5, 40, 90, 300, 3600, 10].entries()) {
-        const id = await apiSend(e2e, admin, group.body.conversation.id, `figure ${i}`);
+        const id = await sendMessage(e2e, admin, groupId, `figure ${i}`);
         e2e.clock.advance(delay * 1000);
-        assert.ok((await apiRecall(e2e, admin, id)) < 500);
+        assert.ok((await recallMessage(e2e, admin, id)) < 500);
         e2e.clock.advance(60_000);
       }
 
@@ -395,7 +369,7 @@ describe('the chat with the keyboard alone', { skip: skip ?? false, timeout: 240
     e2e = await startE2E({ windowSeconds: WINDOW_SECONDS });
     const k = await e2e.user('kim');
     await e2e.user('lee');
-    conversationId = await directConversation(e2e, k, 'lee');
+    conversationId = await createConversation(e2e, k, { kind: 'direct', members: ['lee'] });
     kim = await e2e.open(k);
   });
 

@@ -4,17 +4,26 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { call, screenshot, skipReason, startE2E, UI_TIMEOUT_MS, type E2E, type Person } from './support.js';
+import {
+  call,
+  screenshot,
+  skipReason,
+  startE2E,
+  UI_TIMEOUT_MS,
+  type E2E,
+  type Person,
+  createConversation,
+} from './support.js';
 import {
   bubble,
   bubbles,
   composer,
   messageActions,
   openConversation,
+  openSignedIn,
   placeholders,
   recall,
   send,
-  signIn,
   textOnPage,
 } from './ui.js';
 
@@ -60,16 +69,9 @@ describe('chat in the browser', { skip: skip ?? false, timeout: 240_000 }, () =>
     });
     const a = await e2e.user('alice');
     const b = await e2e.user('bob');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: a.token,
-      body: { kind: 'direct', members: ['bob'] },
-    });
-    assert.equal(created.status, 201);
-    conversationId = created.body.conversation.id;
-    alice = await e2e.open(a);
-    bob = await e2e.open(b);
-    await signIn(alice.page, e2e, a);
-    await signIn(bob.page, e2e, b);
+    conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
+    alice = await openSignedIn(e2e, a);
+    bob = await openSignedIn(e2e, b);
     await openConversation(alice.page, e2e, conversationId);
     await openConversation(bob.page, e2e, conversationId);
   });

@@ -6,8 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { JSHandle, Page } from 'playwright-core';
-import { call, skipReason, startE2E, UI_TIMEOUT_MS, type E2E, type Person, type User } from './support.js';
-import { bubbles, openConversation, signIn } from './ui.js';
+import {
+  call,
+  skipReason,
+  startE2E,
+  UI_TIMEOUT_MS,
+  type E2E,
+  type Person,
+  type User,
+  createConversation,
+} from './support.js';
+import { bubbles, openConversation, openSignedIn, signIn } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -125,16 +134,9 @@ describe('composing in the browser', { skip: skip ?? false, timeout: 240_000 }, 
     const b = await e2e.user('bob');
     await e2e.user('carol');
     daveUser = await e2e.user('dave');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: a.token,
-      body: { kind: 'direct', members: ['bob'] },
-    });
-    assert.equal(created.status, 201);
-    conversationId = created.body.conversation.id;
-    alice = await e2e.open(a);
-    bob = await e2e.open(b);
-    await signIn(alice.page, e2e, a);
-    await signIn(bob.page, e2e, b);
+    conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
+    alice = await openSignedIn(e2e, a);
+    bob = await openSignedIn(e2e, b);
   });
 
   after(async () => {

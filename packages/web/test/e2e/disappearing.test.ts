@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { call, screenshot, skipReason, startE2E, type E2E, type Person } from './support.js';
-import { bubble, openConversation, placeholders, send, signIn } from './ui.js';
+import { screenshot, skipReason, startE2E, type E2E, type Person, createConversation } from './support.js';
+import { bubble, openConversation, openSignedIn, placeholders, send } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -45,16 +45,9 @@ describe('disappearing messages in the browser', { skip: skip ?? false, timeout:
     e2e = await startE2E();
     const a = await e2e.user('alice');
     const b = await e2e.user('bob');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: a.token,
-      body: { kind: 'direct', members: ['bob'] },
-    });
-    assert.equal(created.status, 201);
-    const conversationId = created.body.conversation.id;
-    alice = await e2e.open(a);
-    bob = await e2e.open(b);
-    await signIn(alice.page, e2e, a);
-    await signIn(bob.page, e2e, b);
+    const conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
+    alice = await openSignedIn(e2e, a);
+    bob = await openSignedIn(e2e, b);
     await openConversation(alice.page, e2e, conversationId);
     await openConversation(bob.page, e2e, conversationId);
   });

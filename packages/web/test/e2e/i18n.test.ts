@@ -8,7 +8,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { call, screenshot, skipReason, startE2E, WEB_DIR, type E2E, type User } from './support.js';
+import {
+  call,
+  screenshot,
+  skipReason,
+  startE2E,
+  WEB_DIR,
+  type E2E,
+  type User,
+  createConversation,
+} from './support.js';
 import { bubble, messageActions, openConversation, placeholders, send, signIn } from './ui.js';
 
 const skip = skipReason();
@@ -93,11 +102,7 @@ describe('translations in the browser', { skip: skip ?? false, timeout: 180_000 
     e2e = await startE2E({ config: { serverAdmins: ['alice'] } });
     alice = await e2e.user('alice');
     await e2e.user('bob');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: alice.token,
-      body: { kind: 'direct', members: ['bob'] },
-    });
-    conversationId = created.body.conversation.id;
+    conversationId = await createConversation(e2e, alice, { kind: 'direct', members: ['bob'] });
   });
 
   after(async () => {

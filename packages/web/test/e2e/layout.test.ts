@@ -5,8 +5,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { call, screenshot, skipReason, startE2E, VIEWPORT, type E2E, type Person } from './support.js';
-import { messageActions, openConversation, signIn } from './ui.js';
+import {
+  screenshot,
+  skipReason,
+  startE2E,
+  VIEWPORT,
+  type E2E,
+  type Person,
+  createConversation,
+  sendMessage,
+} from './support.js';
+import { messageActions, openConversation, openSignedIn } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -30,25 +39,15 @@ describe('layout at phone and desktop widths', { skip: skip ?? false, timeout: 1
     e2e = await startE2E();
     const a = await e2e.user('alice');
     const b = await e2e.user('bob');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: a.token,
-      body: { kind: 'direct', members: ['bob'] },
-    });
-    assert.equal(created.status, 201);
-    conversationId = created.body.conversation.id;
+    conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
     for (const [user, body] of [
       [b, 'Are you around this afternoon?'],
       [a, 'Yes, after 3. What’s up?'],
       [b, 'Want to go over the launch checklist together?'],
     ] as const) {
-      const sent = await call(e2e.url, 'POST', `/v1/conversations/${conversationId}/messages`, {
-        token: user.token,
-        body: { clientMsgId: crypto.randomUUID(), body },
-      });
-      assert.ok(sent.status === 201 || sent.status === 202, `send: ${sent.status}`);
+      await sendMessage(e2e, user, conversationId, body);
     }
-    alice = await e2e.open(a);
-    await signIn(alice.page, e2e, a);
+    alice = await openSignedIn(e2e, a);
   });
 
   after(async () => {

@@ -7,8 +7,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { call, skipReason, startE2E, type E2E, type Person, type User } from './support.js';
-import { bubble, openConversation, placeholders, signIn } from './ui.js';
+import {
+  skipReason,
+  startE2E,
+  type E2E,
+  type Person,
+  type User,
+  createConversation,
+  sendMessage,
+  recallMessage,
+} from './support.js';
+import { bubble, openConversation, openSignedIn, placeholders } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -40,30 +49,15 @@ describe('local state, reload and sync', { skip: skip ?? false, timeout: 180_000
     e2e = await startE2E();
     alice = await e2e.user('alice');
     const b = await e2e.user('bob');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: alice.token,
-      body: { kind: 'direct', members: ['bob'] },
-    });
-    assert.equal(created.status, 201);
-    conversationId = created.body.conversation.id;
-    bob = await e2e.open(b);
-    await signIn(bob.page, e2e, b);
+    conversationId = await createConversation(e2e, alice, { kind: 'direct', members: ['bob'] });
+    bob = await openSignedIn(e2e, b);
   });
 
   after(async () => {
     await e2e?.close();
   });
 
-  async function sendAsAlice(body: string): Promise<string> {
-    const sent = await call<{ message: { id: string } }>(
-      e2e.url,
-      'POST',
-      `/v1/conversations/${conversationId}/messages`,
-      { token: alice.token, body: { clientMsgId: randomUUID(), body } },
-    );
-    assert.equal(sent.status, 201);
-    return sent.body.message.id;
-  }
+  const sendAsAlice = (body: string) => sendMessage(e2e, alice, conversationId, body);
 
   test('a recall made while the tab was closed erases the local copy when bob comes back', async () => {
     await openConversation(bob.page, e2e, conversationId);
@@ -73,11 +67,7 @@ describe('local state, reload and sync', { skip: skip ?? false, timeout: 180_000
     await bob.page.waitForFunction((c) => Object.values(localStorage).some((v) => v.includes(c)), canary);
 
     await bob.page.close();
-    const recall = await call(e2e.url, 'POST', `/v1/messages/${secret}/recall`, {
-      token: alice.token,
-      body: {},
-    });
-    assert.equal(recall.status, 200);
+    assert.equal(await recallMessage(e2e, alice, secret), 200);
     await sendAsAlice('sorry, wrong chat');
 
     const page = await newTab(bob.context, e2e, conversationId);

@@ -6,8 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { call, screenshot, skipReason, startE2E, type E2E, type Person, type User } from './support.js';
-import { bubble, openConversation, placeholders, recall, send, signIn } from './ui.js';
+import {
+  call,
+  screenshot,
+  skipReason,
+  startE2E,
+  type E2E,
+  type Person,
+  type User,
+  createConversation,
+  sendMessage,
+  recallMessage,
+} from './support.js';
+import { bubble, openConversation, openSignedIn, placeholders, recall, send } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -21,25 +32,15 @@ describe('recall placeholders in a group', { skip: skip ?? false, timeout: 180_0
   let bob: Person;
   let groupId: string;
 
-  /** Sends through the API as `user`; the message id. */
+  /** Sends as `user` and waits until bob's screen shows it. */
   async function sendAs(user: User, body: string): Promise<string> {
-    const sent = await call<{ message: { id: string } }>(
-      e2e.url,
-      'POST',
-      `/v1/conversations/${groupId}/messages`,
-      { token: user.token, body: { clientMsgId: crypto.randomUUID(), body } },
-    );
-    assert.equal(sent.status, 201, `send as ${user.username}`);
+    const id = await sendMessage(e2e, user, groupId, body);
     await bubble(bob.page, body).waitFor();
-    return sent.body.message.id;
+    return id;
   }
 
   async function recallAs(user: User, messageId: string, reason?: string): Promise<void> {
-    const answer = await call(e2e.url, 'POST', `/v1/messages/${messageId}/recall`, {
-      token: user.token,
-      body: reason === undefined ? {} : { reason },
-    });
-    assert.equal(answer.status, 200, `recall as ${user.username}`);
+    assert.equal(await recallMessage(e2e, user, messageId, reason), 200, `recall as ${user.username}`);
   }
 
   before(async () => {
@@ -58,14 +59,12 @@ describe('recall placeholders in a group', { skip: skip ?? false, timeout: 180_0
     alice = await e2e.user('alice');
     const b = await e2e.user('bob');
     carol = await e2e.user('carol');
-    const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
-      token: alice.token,
-      body: { kind: 'group', title: 'Design review', members: ['bob', 'carol'] },
+    groupId = await createConversation(e2e, alice, {
+      kind: 'group',
+      title: 'Design review',
+      members: ['bob', 'carol'],
     });
-    assert.equal(created.status, 201);
-    groupId = created.body.conversation.id;
-    bob = await e2e.open(b);
-    await signIn(bob.page, e2e, b);
+    bob = await openSignedIn(e2e, b);
     await openConversation(bob.page, e2e, groupId);
   });
 

@@ -5,7 +5,9 @@
  * Nothing here downloads a browser: without /usr/bin/chromium the suites skip and say why (`.ci/run`
  * installs it). Every wait is bounded, and `close()` closes pages, contexts, the browser and the server.
  */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,6 +200,59 @@ export async function startE2E(
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+}
+
+/*
+ * Seeding through the API: what a test sets up this way is not what it tests, the browser is.
+ */
+
+/** A conversation made by `owner` (201 expected); its id. */
+export async function createConversation(
+  e2e: E2E,
+  owner: User,
+  body: { kind: 'direct' | 'group'; members: readonly string[]; title?: string },
+): Promise<string> {
+  const created = await call<{ conversation: { id: string } }>(e2e.url, 'POST', '/v1/conversations', {
+    token: owner.token,
+    body,
+  });
+  assert.equal(created.status, 201, `create a ${body.kind} conversation as ${owner.username}`);
+  return created.body.conversation.id;
+}
+
+/** A text message sent as `user` (201, or 202 when the send delay holds it); its id. */
+export async function sendMessage(
+  e2e: E2E,
+  user: User,
+  conversationId: string,
+  body: string,
+  replyTo?: string,
+): Promise<string> {
+  const sent = await call<{ message: { id: string } }>(
+    e2e.url,
+    'POST',
+    `/v1/conversations/${conversationId}/messages`,
+    {
+      token: user.token,
+      body: { clientMsgId: randomUUID(), body, ...(replyTo === undefined ? {} : { replyTo }) },
+    },
+  );
+  assert.ok(sent.status === 201 || sent.status === 202, `send as ${user.username}: ${sent.status}`);
+  return sent.body.message.id;
+}
+
+/** A recall attempt as `user`; the HTTP status (200 recalled, 403 refused by the policy…). */
+export async function recallMessage(
+  e2e: E2E,
+  user: User,
+  messageId: string,
+  reason?: string,
+): Promise<number> {
+  const answer = await call(e2e.url, 'POST', `/v1/messages/${messageId}/recall`, {
+    token: user.token,
+    body: reason === undefined ? {} : { reason },
+  });
+  return answer.status;
 }
 
 export { call };

@@ -3,7 +3,7 @@
  * names where the tests check them on purpose). One place to adapt when the UI changes.
  */
 import type { Locator, Page } from 'playwright-core';
-import { UI_TIMEOUT_MS, type E2E, type User } from './support.js';
+import { UI_TIMEOUT_MS, type E2E, type Person, type User } from './support.js';
 
 /** Signs in through the login screen at `hash` (default `#/`), whatever the language (Enter to submit). */
 export async function signIn(page: Page, e2e: E2E, user: User, hash = '#/'): Promise<void> {
@@ -15,6 +15,13 @@ export async function signIn(page: Page, e2e: E2E, user: User, hash = '#/'): Pro
   await password.press('Enter');
   await form.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
   await page.getByTestId('current-user').waitFor();
+}
+
+/** A browser context of its own for `user`, signed in through the login screen. */
+export async function openSignedIn(e2e: E2E, user: User, options?: { locale?: string }): Promise<Person> {
+  const person = await e2e.open(user, options);
+  await signIn(person.page, e2e, user);
+  return person;
 }
 
 export async function openConversation(page: Page, e2e: E2E, conversationId: string): Promise<void> {
