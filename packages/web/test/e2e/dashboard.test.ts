@@ -5,6 +5,7 @@
  * charts must be the simulation's, not merely "some bars".
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { Progress } from '../../../cli/src/bench/progress.js';
@@ -16,6 +17,7 @@ import {
   type SimulationResult,
 } from '../../../cli/src/simulate/run.js';
 import {
+  call,
   DIST_DIR,
   UI_TIMEOUT_MS,
   VIEWPORT,
@@ -51,6 +53,63 @@ async function chartTable(page: Page, testId: string): Promise<Map<string, numbe
   return table;
 }
 
+interface Audited {
+  readonly whatIf: string;
+  readonly verified: string;
+  readonly bundle: { entries: number };
+  readonly status: string;
+}
+
+/**
+ * The rest of the dashboard on the simulated day: the what-if for a 10-minute window, a checkpoint signed
+ * and then verified in the browser (signature and Merkle root), and the evidence bundle of a conversation
+ * with recalls downloaded and checked.
+ */
+async function auditInBrowser(page: Page, url: string): Promise<Audited> {
+  const whatIf = page.getByTestId('admin-whatif');
+  await whatIf.locator('#admin-whatif-minutes').fill('10');
+  await whatIf.getByRole('button', { name: 'Calculate' }).click();
+  const answer = page.getByTestId('admin-whatif-result').filter({ hasText: /\d/ });
+  await answer.waitFor();
+
+  const audit = page.getByTestId('admin-audit');
+  await audit.getByRole('button', { name: 'Sign a checkpoint now' }).click();
+  await audit.locator('[data-testid="admin-audit-checkpoint"] dd').first().waitFor();
+  await audit.getByTestId('admin-audit-verify').click();
+  const verified = audit.getByTestId('admin-audit-result').filter({ hasText: /Verified|failed/ });
+  await verified.waitFor({ timeout: 60_000 });
+
+  // A conversation with recalls in it, read from the log with the admin's own session.
+  const token = await page.evaluate(
+    () => (JSON.parse(localStorage.getItem('retract.session') ?? '{}') as { token?: string }).token ?? '',
+  );
+  const entries = await call<{ entries: { entry: { kind: string; target: { conversationId?: string } } }[] }>(
+    url,
+    'GET',
+    '/v1/audit/entries?limit=500',
+    { token },
+  );
+  assert.equal(entries.status, 200);
+  const conversationId = entries.body.entries.find((e) => e.entry.kind === 'message.recalled')?.entry.target
+    .conversationId;
+  assert.ok(conversationId, 'the log has a recall in some conversation');
+
+  const evidence = page.getByTestId('admin-evidence');
+  await evidence.locator('#admin-evidence-id').fill(conversationId);
+  const downloading = page.waitForEvent('download');
+  await evidence.getByRole('button', { name: 'Download bundle' }).click();
+  const file = await downloading;
+  const bundle = JSON.parse(readFileSync(await file.path(), 'utf8')) as { entries: unknown[] };
+  const status = evidence.getByRole('status').filter({ hasText: /Downloaded/ });
+  await status.waitFor();
+  return {
+    whatIf: await answer.innerText(),
+    verified: await verified.innerText(),
+    bundle: { entries: bundle.entries.length },
+    status: await status.innerText(),
+  };
+}
+
 async function signInAsAdmin(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/#/admin`);
   await page.getByTestId('auth-username').fill(SIM_ADMIN);
@@ -77,6 +136,7 @@ describe('admin dashboard on a simulated day', { skip: skip ?? false, timeout: 2
       maxTime: 150,
     });
     let seen: { outcomes: Map<string, number>; bars: number } | null = null;
+    let audited: Audited | null = null;
     const result: SimulationResult = await runSimulation({
       params,
       progress: new Progress(false),
@@ -105,6 +165,7 @@ describe('admin dashboard on a simulated day', { skip: skip ?? false, timeout: 2
               .evaluateAll((rects) => rects.filter((r) => Number(r.getAttribute('height') ?? 0) > 0).length);
             seen = { outcomes: await chartTable(page, 'admin-chart-outcomes'), bars };
             await screenshot(page, 'dashboard');
+            audited = await auditInBrowser(page, url);
           } finally {
             await browser.close();
           }
@@ -125,5 +186,13 @@ describe('admin dashboard on a simulated day', { skip: skip ?? false, timeout: 2
     );
     assert.equal(outcomes.get('Recalled'), result.stats.attempts.byOutcome['recalled'] ?? 0);
     assert.equal(result.stats.attempts.total, result.put.attempts, 'the server counted what was put in');
+
+    assert.ok(audited !== null, 'the audit view was used while the server ran');
+    const { whatIf, verified, bundle, status } = audited as Audited;
+    assert.match(whatIf, /\d/, `the what-if answers with figures: ${whatIf}`);
+    assert.match(verified, /Verified\./, `verify now: ${verified}`);
+    assert.ok(bundle.entries > 0, 'the evidence bundle holds the conversation’s recall entries');
+    assert.match(status, /Downloaded a bundle of/);
+    assert.match(status, /inclusion proof leads to the checkpoint/);
   });
 });
