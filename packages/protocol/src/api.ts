@@ -213,6 +213,10 @@ export type UploadResponse = Static<typeof UploadResponse>;
 export const ReadRequest = Type.Object({ upTo: Id }, strict);
 export type ReadRequest = Static<typeof ReadRequest>;
 
+/** The receipt as asked for, also when it moved nothing (the position was already there or past it). */
+export const ReadResponse = Type.Object({ conversationId: Id, upTo: Id });
+export type ReadResponse = Static<typeof ReadResponse>;
+
 /** A moderator's bulk recall: every message of one user in a conversation, optionally within a time range. */
 export const RecallJobRequest = Type.Object(
   {

@@ -7,12 +7,21 @@ export interface FetchResponse {
   readonly ok: boolean;
   readonly headers: HeaderReader;
   text(): Promise<string>;
+  /**
+   * Read by `downloadAttachment` only, which uses `blob()` when there is one, else `arrayBuffer()`.
+   * Optional so that a fetch which only ever serves JSON still fits.
+   */
+  blob?(): Promise<Blob>;
+  arrayBuffer?(): Promise<ArrayBuffer>;
 }
+
+/** A request body: JSON text, or the raw bytes of an upload (what both browsers and Node can send). */
+export type FetchBody = string | Blob | ArrayBuffer | Uint8Array;
 
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: FetchBody;
   signal?: AbortSignal;
 }
 
@@ -20,6 +29,21 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>
 
 export type RegisterResponse = api.RegisterResponse;
 export type ConversationResponse = api.ConversationResponse;
+/** A conversation's disappearing-messages timer as set: `{ mode, seconds }`, or null when off. */
+export type DisappearingSetting = api.DisappearingBody['disappearing'];
+
+/** The bytes of an upload: a browser's File or Blob, or bytes read in Node. */
+export type AttachmentBytes = Blob | ArrayBuffer | Uint8Array;
+
+export interface UploadOptions extends api.UploadQuery {
+  /** Overrides the client's `timeoutMs` for this transfer: large files on slow links take a while. */
+  readonly timeoutMs?: number;
+}
+
+export interface DownloadOptions {
+  /** Overrides the client's `timeoutMs` for this transfer, which includes reading the bytes. */
+  readonly timeoutMs?: number;
+}
 
 export interface HistoryOptions {
   /** `nextBefore` of the previous page. */
@@ -55,8 +79,10 @@ export class HttpApi {
   constructor(options: HttpApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token ?? null;
-    // Called through a wrapper: browsers throw "Illegal invocation" when fetch loses its `this`.
-    this.#fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    // Called through a wrapper: browsers throw "Illegal invocation" when fetch loses its `this`. The
+    // cast: to the type checker a Uint8Array may sit on a SharedArrayBuffer, which fetch refuses (that
+    // surfaces as a NetworkError); bytes from a file, a Blob or a Buffer never do.
+    this.#fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit));
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -137,6 +163,69 @@ export class HttpApi {
   /** Undo send: cancel a message still held for your send delay; its content comes back as a draft. */
   cancelSend(messageId: string): Promise<api.CancelSendResponse> {
     return this.#request('POST', `/v1/messages/${seg(messageId)}/cancel`, { body: {} });
+  }
+
+  /**
+   * Uploads a file as raw bytes, for a message of the returned `kind` (`sendMessage` with its
+   * `attachmentId`). The server reads the bytes: a `kind` of `image` (or `voice`, `video`) that is
+   * something else is refused with `attachment_type_mismatch`; upload it as `file` instead.
+   */
+  uploadAttachment(bytes: AttachmentBytes, options: UploadOptions): Promise<api.UploadResponse> {
+    return this.#request('POST', '/v1/attachments', {
+      raw: bytes,
+      query: { kind: options.kind, name: options.name },
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+  }
+
+  /**
+   * An attachment's bytes as a Blob (browsers: `URL.createObjectURL`; Node: `await blob.arrayBuffer()`),
+   * whose `type` is the content type the server sent (empty when it sent none). Members only; once its
+   * message is recalled or expired the file is gone for good: ApiError `attachment_gone` (410).
+   */
+  async downloadAttachment(attachmentId: string, options: DownloadOptions = {}): Promise<Blob> {
+    const method = 'GET';
+    const path = `/v1/attachments/${seg(attachmentId)}`;
+    const response = await this.#send(method, path, {
+      accept: '*/*',
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+    const contentType = response.headers.get('content-type') ?? '';
+    const read = binaryReader(response);
+    if (read === undefined) {
+      throw new ProtocolError(`${method} ${path}: the fetch in use has neither blob() nor arrayBuffer()`);
+    }
+    let blob: Blob;
+    try {
+      blob = await read();
+    } catch (error) {
+      throw toNetworkError(error, `${method} ${path}`);
+    }
+    // Some fetch implementations leave `type` empty; the header is what the server meant.
+    return blob.type === contentType ? blob : new Blob([blob], { type: contentType });
+  }
+
+  /**
+   * Read receipt: you have read the conversation up to this message. Every member hears of it
+   * (`conversation.read`); a position that does not move forward changes nothing.
+   */
+  markRead(conversationId: string, upTo: string): Promise<api.ReadResponse> {
+    const body: api.ReadRequest = { upTo };
+    return this.#request('POST', `/v1/conversations/${seg(conversationId)}/read`, { body });
+  }
+
+  /** The conversation's disappearing-messages timer (`disappearing: null` when off); members only. */
+  disappearing(conversationId: string): Promise<api.DisappearingBody> {
+    return this.#request('GET', `/v1/conversations/${seg(conversationId)}/disappearing`);
+  }
+
+  /**
+   * Owners only: turns the timer on, changes it, or turns it off (null). Every member hears of it
+   * (`disappearing.changed`); a message whose timer has already started keeps its `expiresAt`.
+   */
+  setDisappearing(conversationId: string, setting: DisappearingSetting): Promise<api.DisappearingBody> {
+    const body: api.DisappearingBody = { disappearing: setting };
+    return this.#request('PUT', `/v1/conversations/${seg(conversationId)}/disappearing`, { body });
   }
 
   settings(): Promise<api.SettingsResponse> {
@@ -273,27 +362,15 @@ export class HttpApi {
   async #request<T>(
     method: string,
     path: string,
-    options: { body?: unknown; query?: Query } = {},
+    options: { body?: unknown; raw?: AttachmentBytes; query?: Query; timeoutMs?: number } = {},
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token !== null) headers['authorization'] = `Bearer ${this.token}`;
-    const init: FetchInit = { method, headers, signal: AbortSignal.timeout(this.#timeoutMs) };
-    // The server rejects a content-type without a body, so both go together.
-    if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(options.body);
-    }
-    const url = this.baseUrl + path + queryString(options.query);
-
-    let response: FetchResponse;
+    const response = await this.#send(method, path, { ...options, accept: 'application/json' });
     let text: string;
     try {
-      response = await this.#fetch(url, init);
       text = await response.text();
     } catch (error) {
       throw toNetworkError(error, `${method} ${path}`);
     }
-    if (!response.ok) throw apiErrorFromResponse(response.status, response.headers, text);
     if (response.status === 204 || text === '') return undefined as T;
     try {
       // Trusted, not validated: the server validates what it sends, and a schema validator would
@@ -302,6 +379,48 @@ export class HttpApi {
     } catch (error) {
       throw new ProtocolError(`${method} ${path}: response is not JSON`, { cause: error });
     }
+  }
+
+  /**
+   * Sends one request and returns the answer with its body unread; a non-2xx answer throws ApiError,
+   * a failed request NetworkError. The timeout also covers reading the body afterwards.
+   */
+  async #send(
+    method: string,
+    path: string,
+    options: { accept: string; body?: unknown; raw?: AttachmentBytes; query?: Query; timeoutMs?: number },
+  ): Promise<FetchResponse> {
+    const headers: Record<string, string> = { accept: options.accept };
+    if (this.token !== null) headers['authorization'] = `Bearer ${this.token}`;
+    const init: FetchInit = {
+      method,
+      headers,
+      signal: AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs),
+    };
+    // The server rejects a content-type without a body, so both go together.
+    if (options.raw !== undefined) {
+      headers['content-type'] = 'application/octet-stream';
+      init.body = options.raw;
+    } else if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    const url = this.baseUrl + path + queryString(options.query);
+
+    let response: FetchResponse;
+    try {
+      response = await this.#fetch(url, init);
+    } catch (error) {
+      throw toNetworkError(error, `${method} ${path}`);
+    }
+    if (response.ok) return response;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw toNetworkError(error, `${method} ${path}`);
+    }
+    throw apiErrorFromResponse(response.status, response.headers, text);
   }
 }
 
@@ -315,6 +434,14 @@ function queryString(query: Query | undefined): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
+}
+
+/** Reads a body as a Blob with whichever binary reader the fetch in use offers, if any. */
+function binaryReader(response: FetchResponse): (() => Promise<Blob>) | undefined {
+  const { blob, arrayBuffer } = response;
+  if (blob !== undefined) return () => blob.call(response);
+  if (arrayBuffer !== undefined) return async () => new Blob([await arrayBuffer.call(response)]);
+  return undefined;
 }
 
 function toNetworkError(error: unknown, what: string): NetworkError {

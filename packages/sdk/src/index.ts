@@ -31,7 +31,11 @@ export type { Connection, ConnectionEvents } from './connection.js';
 export type { Command, CommandResults } from './requests.js';
 export type { ConnectionState, StateChange, TransitionCode, TransitionReason } from './codes.js';
 export type {
+  AttachmentBytes,
   ConversationResponse,
+  DisappearingSetting,
+  DownloadOptions,
+  FetchBody,
   FetchInit,
   FetchLike,
   FetchResponse,
@@ -39,6 +43,7 @@ export type {
   HttpApi,
   RegisterResponse,
   SyncOptions,
+  UploadOptions,
 } from './http.js';
 export type { BackoffOptions } from './backoff.js';
 export type { Scheduler } from './scheduler.js';

@@ -18,7 +18,8 @@ export function fakeFetch(handler: Handler): FetchLike & { calls: RecordedReques
       method: init.method,
       url: new URL(url),
       headers: { ...init.headers },
-      body: init.body === undefined ? undefined : (JSON.parse(init.body) as unknown),
+      // JSON bodies parsed, so tests compare values; raw upload bytes kept as sent.
+      body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : init.body,
     };
     calls.push(request);
     return handler(request);

@@ -149,4 +149,103 @@ describe('HttpApi', () => {
     const http = new HttpApi({ baseUrl: base, fetch: fakeFetch(() => respond(200, 'hello')) });
     await assert.rejects(http.me(), ProtocolError);
   });
+
+  it('uploads raw bytes as octet-stream, with the kind and name in the query', async () => {
+    const fetch = fakeFetch(() => respond(201, { ok: true }));
+    const http = new HttpApi({ baseUrl: base, token: 'tok', fetch });
+    const bytes = new Uint8Array([1, 2, 3]);
+    await http.uploadAttachment(bytes, { kind: 'file', name: 'a b.txt' });
+    const request = fetch.calls[0]!;
+    assert.equal(request.method, 'POST');
+    assert.equal(request.url.pathname + request.url.search, '/v1/attachments?kind=file&name=a+b.txt');
+    assert.equal(request.headers['content-type'], 'application/octet-stream');
+    assert.equal(request.body, bytes);
+    await http.uploadAttachment(new Blob(['x']), { kind: 'image' });
+    assert.equal(fetch.calls[1]!.url.search, '?kind=image');
+  });
+
+  it('maps read receipts and the disappearing timer to their endpoints', async () => {
+    const fetch = fakeFetch(() => respond(200, { ok: true }));
+    const http = new HttpApi({ baseUrl: base, token: 'tok', fetch });
+    const setting = { mode: 'after_read', seconds: 300 } as const;
+    const cases: [() => Promise<unknown>, string, string, unknown][] = [
+      [() => http.markRead('c_1', 'm_9'), 'POST', '/v1/conversations/c_1/read', { upTo: 'm_9' }],
+      [() => http.disappearing('c_1'), 'GET', '/v1/conversations/c_1/disappearing', undefined],
+      [
+        () => http.setDisappearing('c_1', setting),
+        'PUT',
+        '/v1/conversations/c_1/disappearing',
+        { disappearing: setting },
+      ],
+      [
+        () => http.setDisappearing('c_1', null),
+        'PUT',
+        '/v1/conversations/c_1/disappearing',
+        { disappearing: null },
+      ],
+    ];
+    for (const [call, method, path, body] of cases) {
+      await call();
+      const request = fetch.calls.at(-1)!;
+      assert.equal(request.method, method, path);
+      assert.equal(request.url.pathname, path);
+      assert.deepEqual(request.body, body, path);
+    }
+  });
+
+  it('downloads a Blob typed by the content-type header, through blob() or arrayBuffer()', async () => {
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    const headers = { 'content-type': 'image/png' };
+    const withBlob = new HttpApi({
+      baseUrl: base,
+      // An untyped Blob, as some fetch implementations give: the header still sets the type.
+      fetch: fakeFetch(() => ({
+        ...respond(200, '', headers),
+        blob: () => Promise.resolve(new Blob([bytes])),
+      })),
+    });
+    const fromBuffer = new HttpApi({
+      baseUrl: base,
+      fetch: fakeFetch(() => ({
+        ...respond(200, '', headers),
+        arrayBuffer: () => Promise.resolve(bytes.slice().buffer),
+      })),
+    });
+    for (const http of [withBlob, fromBuffer]) {
+      const blob = await http.downloadAttachment('a/1');
+      assert.equal(blob.type, 'image/png');
+      assert.deepEqual(new Uint8Array(await blob.arrayBuffer()), bytes);
+    }
+  });
+
+  it('throws ProtocolError when the fetch in use cannot read binary bodies', async () => {
+    const http = new HttpApi({ baseUrl: base, fetch: fakeFetch(() => respond(200, 'bytes')) });
+    await assert.rejects(http.downloadAttachment('a_1'), (error) => {
+      assert.ok(error instanceof ProtocolError);
+      assert.match(error.message, /blob\(\) nor arrayBuffer\(\)/);
+      return true;
+    });
+  });
+
+  it('maps a failed download to ApiError or NetworkError like every other call', async () => {
+    const gone = new HttpApi({
+      baseUrl: base,
+      fetch: fakeFetch(() => respond(410, errorBody('attachment_gone'))),
+    });
+    await assert.rejects(
+      gone.downloadAttachment('a_1'),
+      (error) => error instanceof ApiError && error.code === 'attachment_gone' && error.status === 410,
+    );
+    const cut = new HttpApi({
+      baseUrl: base,
+      fetch: fakeFetch(() => ({
+        ...respond(200),
+        blob: () => Promise.reject(new TypeError('terminated')),
+      })),
+    });
+    await assert.rejects(
+      cut.downloadAttachment('a_1'),
+      (error) => error instanceof NetworkError && error.reason === 'fetch_failed',
+    );
+  });
 });

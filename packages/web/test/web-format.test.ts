@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { durationPhrase, msUntil } from '../src/lib/format.js';
 import { parseRoute, conversationHref } from '../src/lib/route.js';
+import { ApiError, NetworkError } from '@retract/sdk';
 import { errorPhrase } from '../src/lib/errors.js';
 
 describe('countdown formatting', () => {
@@ -49,6 +50,15 @@ describe('error messages', () => {
     assert.deepEqual(errorPhrase(new Error('x')), {
       key: 'common:errors.unknown',
       values: { code: 'unknown' },
+    });
+  });
+
+  it("gives the SDK's network errors their own messages, a timeout apart from a failed request", () => {
+    assert.deepEqual(errorPhrase(new NetworkError('fetch_failed', 'x')), { key: 'common:errors.network' });
+    assert.deepEqual(errorPhrase(new NetworkError('socket_closed', 'x')), { key: 'common:errors.network' });
+    assert.deepEqual(errorPhrase(new NetworkError('timeout', 'x')), { key: 'common:errors.timeout' });
+    assert.deepEqual(errorPhrase(new ApiError({ code: 'attachment_gone', message: 'x', status: 410 })), {
+      key: 'common:errors.attachment_gone',
     });
   });
 });

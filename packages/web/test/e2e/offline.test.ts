@@ -116,7 +116,10 @@ describe('local state, reload and sync', { skip: skip ?? false, timeout: 180_000
     await sendAsAlice('are you still there?');
 
     open = true;
-    await page.getByTestId('reconnect-button').click();
+    // "Reconnect now" if the banner is still up; the client's own retry may already have got through.
+    await page.evaluate(() =>
+      (document.querySelector('[data-testid="reconnect-button"]') as HTMLButtonElement | null)?.click(),
+    );
     await bubble(page, 'are you still there?').waitFor();
     await page.getByTestId('reconnect-banner').waitFor({ state: 'detached' });
     await page.close();

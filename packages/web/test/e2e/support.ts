@@ -76,7 +76,8 @@ function newest(path: string): number {
 
 /**
  * Builds the web client when dist is missing or older than its sources (src, index.html, configs, the
- * protocol it imports). Two suites may start at once: a lock directory makes the second wait for the first.
+ * protocol and SDK it imports). Two suites may start at once: a lock directory makes the second wait
+ * for the first.
  */
 export function ensureWebBuild(): void {
   const lock = join(WEB_DIR, '.e2e-build.lock');
@@ -98,7 +99,11 @@ export function ensureWebBuild(): void {
     const built = existsSync(join(DIST_DIR, 'index.html'))
       ? statSync(join(DIST_DIR, 'index.html')).mtimeMs
       : 0;
-    const sources = Math.max(newest(WEB_DIR), newest(join(REPO_DIR, 'packages/protocol/src')));
+    const sources = Math.max(
+      newest(WEB_DIR),
+      newest(join(REPO_DIR, 'packages/protocol/src')),
+      newest(join(REPO_DIR, 'packages/sdk/src')),
+    );
     if (built > 0 && built >= sources) return;
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const result = spawnSync(npm, ['run', 'build', '-w', '@retract/web'], {

@@ -48,6 +48,7 @@ export function messageRoutes(app: Server): void {
         summary: 'Read receipt: the caller has read the conversation up to a message',
         params: api.IdParams,
         body: api.ReadRequest,
+        response: { 200: api.ReadResponse },
         security,
       },
       onRequest: auth,
