@@ -75,6 +75,8 @@ export class HttpApi {
   token: string | null;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  /** Server clock minus this device's, from the `retract-time` of the latest answer; 0 before any. */
+  #clockOffsetMs = 0;
 
   constructor(options: HttpApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -382,6 +384,30 @@ export class HttpApi {
   }
 
   /**
+   * The server's clock now, as well as this device can tell: the device's clock corrected by the offset
+   * the last answer showed. Countdowns to a server deadline (a recall window's `until`, an undo-send's
+   * `until`, a message's `expiresAt`) should run against this, not `Date.now()`.
+   */
+  serverNow(): number {
+    return Date.now() + this.#clockOffsetMs;
+  }
+
+  /** Server clock minus this device's clock, in ms (positive: the device is behind). */
+  get clockOffsetMs(): number {
+    return this.#clockOffsetMs;
+  }
+
+  /**
+   * The server stamped its answer somewhere between sending and receiving it: the midpoint is the best
+   * guess of the local moment that stamp matches (off by at most half the round trip).
+   */
+  #noteServerTime(stamp: string | null, sentAt: number, receivedAt: number): void {
+    const server = stamp === null ? NaN : Date.parse(stamp);
+    if (Number.isNaN(server)) return;
+    this.#clockOffsetMs = server - (sentAt + receivedAt) / 2;
+  }
+
+  /**
    * Sends one request and returns the answer with its body unread; a non-2xx answer throws ApiError,
    * a failed request NetworkError. The timeout also covers reading the body afterwards.
    */
@@ -408,11 +434,13 @@ export class HttpApi {
     const url = this.baseUrl + path + queryString(options.query);
 
     let response: FetchResponse;
+    const sentAt = Date.now();
     try {
       response = await this.#fetch(url, init);
     } catch (error) {
       throw toNetworkError(error, `${method} ${path}`);
     }
+    this.#noteServerTime(response.headers.get('retract-time'), sentAt, Date.now());
     if (response.ok) return response;
     let text: string;
     try {

@@ -7,6 +7,32 @@ import { errorBody, fakeFetch, respond } from './fake-fetch.js';
 const base = 'http://retract.test/';
 
 describe('HttpApi', () => {
+  it('reads the server clock from retract-time, on errors too, and keeps the last offset', async () => {
+    let stamp: string | null = null;
+    let status = 200;
+    const fetch = fakeFetch(() =>
+      respond(status, { ok: true }, stamp === null ? {} : { 'retract-time': stamp }),
+    );
+    const http = new HttpApi({ baseUrl: base, fetch });
+    assert.equal(http.clockOffsetMs, 0, 'no answer yet: the device clock as it is');
+
+    stamp = new Date(Date.now() + 180_000).toISOString();
+    await http.me();
+    // The fake answers at once, so the midpoint estimate is within a few ms of the 3 minutes.
+    assert.ok(Math.abs(http.clockOffsetMs - 180_000) < 1_000, `offset ${http.clockOffsetMs}`);
+    assert.ok(Math.abs(http.serverNow() - (Date.now() + 180_000)) < 1_000);
+
+    stamp = new Date(Date.now() - 60_000).toISOString();
+    status = 404;
+    await assert.rejects(http.me(), ApiError);
+    assert.ok(Math.abs(http.clockOffsetMs + 60_000) < 1_000, 'an error answer is stamped too');
+
+    stamp = 'not a time';
+    status = 200;
+    await http.me();
+    assert.ok(Math.abs(http.clockOffsetMs + 60_000) < 1_000, 'an unreadable stamp changes nothing');
+  });
+
   it('maps each method to its endpoint, with the body as JSON', async () => {
     const fetch = fakeFetch(() => respond(200, { ok: true }));
     const http = new HttpApi({ baseUrl: base, token: 'tok', fetch });

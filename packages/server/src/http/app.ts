@@ -102,6 +102,9 @@ export async function buildHttpApp(ctx: ActionContext, logger: FastifyBaseLogger
   app.addHook('preValidation', strictIntegerQuery);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // The server's clock, which decides every window: clients count down against it, not their own
+    // (a phone minutes off would otherwise show a recall window that is not there).
+    void reply.header('retract-time', new Date(ctx.clock.now()).toISOString());
   });
   app.addHook('onResponse', async (request, reply) => {
     ctx.metrics.httpDuration

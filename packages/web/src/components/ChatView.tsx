@@ -73,8 +73,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const title = t(name.key, name.values);
   const others = conversation.members.filter((m) => m.userId !== myId).map((m) => m.username);
   const myRole = conversation.members.find((m) => m.userId === myId)?.role;
-  // The day labels need the real time even when no disappearing timer makes `now` tick.
-  const rows = timeline(messages, Math.max(now, Date.now()), locale);
+  // The day labels need the current time even when no disappearing timer makes `now` tick.
+  const rows = timeline(messages, Math.max(now, client.http.serverNow()), locale);
 
   return (
     <section

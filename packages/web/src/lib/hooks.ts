@@ -13,12 +13,19 @@ export function useModel(): ChatModel {
   return model;
 }
 
-/** The current time, ticking every second while `active` (for countdowns). */
+/**
+ * The current time on the server's clock (this device's, corrected by what the server's answers say),
+ * ticking every second while `active`. Every countdown here runs to a server deadline, so a device
+ * whose clock is off still shows the time that is really left.
+ */
 export function useNow(active = true): number {
-  const [now, setNow] = useState(Date.now());
+  const model = useContext(ModelContext);
+  const read = (): number => model?.client?.http.serverNow() ?? Date.now();
+  const [now, setNow] = useState(read);
   useEffect(() => {
     if (!active) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    setNow(read());
+    const timer = setInterval(() => setNow(read()), 1000);
     return () => clearInterval(timer);
   }, [active]);
   return now;
