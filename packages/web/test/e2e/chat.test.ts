@@ -4,23 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  call,
-  screenshot,
-  skipReason,
-  startE2E,
-  UI_TIMEOUT_MS,
-  type E2E,
-  type Person,
-  createConversation,
-} from './support.js';
+import { call, screenshot, skipReason, startE2E, UI_TIMEOUT_MS, type E2E, type Person } from './support.js';
 import {
   bubble,
   bubbles,
   composer,
   messageActions,
-  openConversation,
-  openSignedIn,
+  openDirectChat,
   placeholders,
   recall,
   send,
@@ -67,13 +57,7 @@ describe('chat in the browser', { skip: skip ?? false, timeout: 240_000 }, () =>
         },
       },
     });
-    const a = await e2e.user('alice');
-    const b = await e2e.user('bob');
-    conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
-    alice = await openSignedIn(e2e, a);
-    bob = await openSignedIn(e2e, b);
-    await openConversation(alice.page, e2e, conversationId);
-    await openConversation(bob.page, e2e, conversationId);
+    ({ alice, bob, conversationId } = await openDirectChat(e2e));
   });
 
   after(async () => {

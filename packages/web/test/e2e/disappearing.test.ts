@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { screenshot, skipReason, startE2E, type E2E, type Person, createConversation } from './support.js';
-import { bubble, openConversation, openSignedIn, placeholders, send } from './ui.js';
+import { screenshot, skipReason, startE2E, type E2E, type Person } from './support.js';
+import { bubble, openDirectChat, placeholders, send } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -43,13 +43,7 @@ describe('disappearing messages in the browser', { skip: skip ?? false, timeout:
 
   before(async () => {
     e2e = await startE2E();
-    const a = await e2e.user('alice');
-    const b = await e2e.user('bob');
-    const conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
-    alice = await openSignedIn(e2e, a);
-    bob = await openSignedIn(e2e, b);
-    await openConversation(alice.page, e2e, conversationId);
-    await openConversation(bob.page, e2e, conversationId);
+    ({ alice, bob } = await openDirectChat(e2e));
   });
 
   after(async () => {

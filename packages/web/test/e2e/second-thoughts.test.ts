@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { call, createConversation, skipReason, startE2E, type E2E, type Person } from './support.js';
-import { bubble, composer, messageActions, openConversation, openSignedIn, send } from './ui.js';
+import { call, skipReason, startE2E, type E2E, type Person } from './support.js';
+import { bubble, composer, messageActions, openDirectChat, send } from './ui.js';
 
 const skip = skipReason();
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -34,13 +34,7 @@ describe('undo send, corrections and delete for me', { skip: skip ?? false, time
 
   before(async () => {
     e2e = await startE2E({ windowSeconds: WINDOW_SECONDS });
-    const a = await e2e.user('alice');
-    const b = await e2e.user('bob');
-    conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
-    alice = await openSignedIn(e2e, a);
-    bob = await openSignedIn(e2e, b);
-    await openConversation(alice.page, e2e, conversationId);
-    await openConversation(bob.page, e2e, conversationId);
+    ({ alice, bob, conversationId } = await openDirectChat(e2e));
   });
 
   after(async () => {

@@ -3,7 +3,7 @@
  * names where the tests check them on purpose). One place to adapt when the UI changes.
  */
 import type { Locator, Page } from 'playwright-core';
-import { UI_TIMEOUT_MS, type E2E, type Person, type User } from './support.js';
+import { createConversation, UI_TIMEOUT_MS, type E2E, type Person, type User } from './support.js';
 
 /** Signs in through the login screen at `hash` (default `#/`), whatever the language (Enter to submit). */
 export async function signIn(page: Page, e2e: E2E, user: User, hash = '#/'): Promise<void> {
@@ -22,6 +22,20 @@ export async function openSignedIn(e2e: E2E, user: User, options?: { locale?: st
   const person = await e2e.open(user, options);
   await signIn(person.page, e2e, user);
   return person;
+}
+
+/** alice and bob in a direct chat, each signed in in a browser of their own with the chat open. */
+export async function openDirectChat(
+  e2e: E2E,
+): Promise<{ alice: Person; bob: Person; conversationId: string }> {
+  const a = await e2e.user('alice');
+  const b = await e2e.user('bob');
+  const conversationId = await createConversation(e2e, a, { kind: 'direct', members: ['bob'] });
+  const alice = await openSignedIn(e2e, a);
+  const bob = await openSignedIn(e2e, b);
+  await openConversation(alice.page, e2e, conversationId);
+  await openConversation(bob.page, e2e, conversationId);
+  return { alice, bob, conversationId };
 }
 
 export async function openConversation(page: Page, e2e: E2E, conversationId: string): Promise<void> {
